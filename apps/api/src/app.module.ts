@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { Config } from '../../../libs/config/config';
+import { ConfigModule } from '../../../libs/config/config.module';
+import { pinoParams } from '../../../libs/config/logging';
+import { persistenceModule } from '../../../libs/persistence/persistence.module';
+import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
+import { HealthController } from './health/health.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(pinoParams(config, 'api')),
+        persistenceModule(),
+        TemporalClientModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../../activities';
+import type { Config } from '../../../libs/config/config';
+
+/**
+ * Where the workflow code comes from: a bundle built once by `npm run build` (production), or
+ * the workflow sources bundled at start-up (development and tests).
+ */
+export function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = config.temporal.workflowBundle ?? join(__dirname, '..', '..', '..', 'workflow-bundle.js');
+  if (config.isProduction && existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve('../../../workflows') };
+}
+
+/** Creates the Temporal worker for the service's task queue, with activities from their factory. */
+export async function createTemporalWorker(
+  deps: ActivityDeps,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = deps;
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: createActivities(deps),
+      ...workflowSource(config),
+      ...overrides,
+    });
+    return { worker, connection };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}

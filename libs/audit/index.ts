@@ -1,0 +1,3 @@
+export * from './ledger';
+export * from './chain';
+export { AuditEventEntity } from './audit-event.entity';

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+/**
+ * The one typed configuration object of the service. Every process (api, worker, launcher,
+ * migrations) calls `loadConfig(process.env)` once at start; a bad value stops the process with a
+ * message naming every bad variable at once, never just the first.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 500ms, 30s, 15m, 4h or 2d');
+
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const url = z.string().url();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url.optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_PORT: port.default(5433),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('jml'),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  OIDC_ISSUER: url.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_GROUPS_CLAIM: z.string().min(1).optional(),
+  DEV_IDP_PORT: port.default(4400),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SEED_DEMO: bool.optional(),
+  BOOTSTRAP_ADMINS: list.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  APPROVAL_SLA: duration.default('2d'),
+  APPROVAL_REMINDER: duration.default('1d'),
+  TASK_REMINDER_BEFORE_DUE: duration.default('2h'),
+  TICKET_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config {
+  nodeEnv: RawConfig['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  database: {
+    /** Connection string of the service's own role (INSERT and SELECT only on the ledger). */
+    url: string | undefined;
+    /** Connection string of the schema owner, used only to run migrations. */
+    migrationUrl: string | undefined;
+    poolMax: number;
+    embedded: boolean;
+    embeddedPort: number;
+  };
+  temporal: {
+    address: string;
+    embedded: boolean;
+    port: number;
+    uiPort: number;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    workflowBundle: string | undefined;
+  };
+  oidc: {
+    issuer: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    audience: string;
+    groupsClaim: string | undefined;
+    devIdp: boolean;
+    devIdpPort: number;
+  };
+  sessionSecret: string | undefined;
+  seedDemo: boolean | undefined;
+  bootstrapAdmins: string[];
+  logLevel: RawConfig['LOG_LEVEL'];
+  rateLimitPerMinute: number;
+  durations: {
+    approvalSla: string;
+    approvalReminder: string;
+    taskReminderBeforeDue: string;
+  };
+  tickets: { hmacSecret: string | undefined; smtpUrl: string | undefined };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Variables set to the empty string count as unset, as shells and compose files often do that. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || '(environment)'}: ${i.message}`,
+    );
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (c.NODE_ENV === 'production' && !c.OIDC_ISSUER) {
+    problems.push('OIDC_ISSUER: must be set when NODE_ENV=production (the dev IdP never runs there)');
+  }
+  if (c.OIDC_ISSUER && !c.OIDC_AUDIENCE) {
+    problems.push('OIDC_AUDIENCE: must be set when OIDC_ISSUER is set');
+  }
+  if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+    problems.push('DATABASE_URL: must be set when NODE_ENV=production');
+  }
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: must be set when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const embeddedTemporal = !c.TEMPORAL_ADDRESS;
+  const devIdp = !c.OIDC_ISSUER && c.NODE_ENV !== 'production';
+  return {
+    nodeEnv: c.NODE_ENV,
+    isProduction: c.NODE_ENV === 'production',
+    port: c.PORT,
+    host: c.HOST,
+    publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    dataDir: c.DATA_DIR,
+    database: {
+      url: c.DATABASE_URL,
+      migrationUrl: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
+      poolMax: c.DATABASE_POOL_MAX,
+      embedded: !c.DATABASE_URL,
+      embeddedPort: c.EMBEDDED_PG_PORT,
+    },
+    temporal: {
+      address: c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.TEMPORAL_PORT}`,
+      embedded: embeddedTemporal,
+      port: c.TEMPORAL_PORT,
+      uiPort: c.TEMPORAL_UI_PORT,
+      namespace: c.TEMPORAL_NAMESPACE,
+      taskQueue: c.TEMPORAL_TASK_QUEUE,
+      cliPath: c.TEMPORAL_CLI,
+      workflowBundle: c.WORKFLOW_BUNDLE,
+    },
+    oidc: {
+      issuer: c.OIDC_ISSUER ?? (devIdp ? `http://localhost:${c.DEV_IDP_PORT}` : undefined),
+      clientId: c.OIDC_CLIENT_ID ?? (devIdp ? 'jml-web' : undefined),
+      clientSecret: c.OIDC_CLIENT_SECRET ?? (devIdp ? 'jml-web-dev-secret' : undefined),
+      audience: c.OIDC_AUDIENCE ?? 'jml-api',
+      groupsClaim: c.OIDC_GROUPS_CLAIM,
+      devIdp,
+      devIdpPort: c.DEV_IDP_PORT,
+    },
+    sessionSecret: c.SESSION_SECRET,
+    seedDemo: c.SEED_DEMO,
+    bootstrapAdmins: c.BOOTSTRAP_ADMINS ?? (c.DATABASE_URL ? [] : ['admin']),
+    logLevel: c.LOG_LEVEL,
+    rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+    durations: {
+      approvalSla: c.APPROVAL_SLA,
+      approvalReminder: c.APPROVAL_REMINDER,
+      taskReminderBeforeDue: c.TASK_REMINDER_BEFORE_DUE,
+    },
+    tickets: { hmacSecret: c.TICKET_HMAC_SECRET, smtpUrl: c.SMTP_URL },
+  };
+}
+
+/** For process entry points: print every problem and exit non-zero instead of a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,142 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Config } from '../config/config';
+import { migrate } from '../persistence/migrate';
+import { findTemporalCli } from '../temporal/cli-binary';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
+import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+
+/**
+ * The whole stack of `npm start`: embedded PostgreSQL (unless DATABASE_URL), the Temporal dev
+ * server with its UI (unless TEMPORAL_ADDRESS), migrations, then the api and worker processes
+ * (compiled, from `dist/`). Each piece is stopped in reverse order.
+ */
+export interface StackUrls {
+  api: string;
+  docs: string;
+  temporalUi: string | null;
+  temporal: string;
+  devIdp: string | null;
+  database: string;
+}
+
+export interface Stack {
+  urls: StackUrls;
+  env: NodeJS.ProcessEnv;
+  api: ChildProcess;
+  worker: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Where the compiled entry points live (default: the `dist` folder this file was built into). */
+  distDir?: string;
+  log?: (line: string) => void;
+  /** Inherit stdio for the children (default) or pipe it (tests). */
+  childStdio?: 'inherit' | 'pipe';
+}
+
+function forkReady(entry: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe', name: string): Promise<ChildProcess> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(entry, [], { env, stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const onExit = (code: number | null) => reject(new Error(`${name} exited with code ${code} before it was ready`));
+    child.once('exit', onExit);
+    child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') {
+        child.off('exit', onExit);
+        resolvePromise(child);
+      }
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess | undefined, timeoutMs = 15_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((r) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => (clearTimeout(timer), r()));
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startStack(config: Config, options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const distDir = options.distDir ?? resolve(__dirname, '..', '..');
+  const stdio = options.childStdio ?? 'inherit';
+  const dataDir = resolve(config.dataDir);
+  let db: EmbeddedDatabase | undefined;
+  let temporal: TemporalDevServer | undefined;
+  let api: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+
+  const stop = async () => {
+    await Promise.all([stopChild(api), stopChild(worker)]);
+    await temporal?.stop();
+    await db?.stop();
+  };
+
+  try {
+    let serviceUrl = config.database.url;
+    let ownerUrl = config.database.migrationUrl;
+    if (config.database.embedded) {
+      db = await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort, log });
+      serviceUrl = db.serviceUrl;
+      ownerUrl = db.ownerUrl;
+      log(`PostgreSQL ready on 127.0.0.1:${db.port} (data in ${dataDir}/postgres)`);
+    }
+    if (!serviceUrl || !ownerUrl) throw new Error('no database configured');
+
+    let temporalAddress = config.temporal.address;
+    if (config.temporal.embedded) {
+      const cliPath = config.temporal.cliPath ?? findTemporalCli({ log });
+      if (!cliPath) throw new Error('No Temporal CLI: install Go (to build it) or set TEMPORAL_CLI');
+      temporal = await startTemporalDevServer({
+        cliPath,
+        dataDir,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        log,
+      });
+      temporalAddress = temporal.address;
+    }
+
+    const { applied } = await migrate(ownerUrl);
+    log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: config.nodeEnv,
+      PORT: String(config.port),
+      HOST: config.host,
+      DATA_DIR: dataDir,
+      DATABASE_URL: serviceUrl,
+      DATABASE_MIGRATION_URL: ownerUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+    };
+    [worker, api] = await Promise.all([
+      forkReady(resolve(distDir, 'apps/worker/src/main.js'), env, stdio, 'worker'),
+      forkReady(resolve(distDir, 'apps/api/src/main.js'), env, stdio, 'api'),
+    ]);
+    const apiUrl = `http://localhost:${config.port}`;
+    return {
+      urls: {
+        api: `${apiUrl}/api/v1`,
+        docs: `${apiUrl}/docs`,
+        temporalUi: temporal?.uiUrl ?? null,
+        temporal: temporalAddress,
+        devIdp: config.oidc.devIdp ? config.oidc.issuer ?? null : null,
+        database: db ? `postgres://127.0.0.1:${db.port}/jml` : 'DATABASE_URL',
+      },
+      env,
+      api,
+      worker,
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}

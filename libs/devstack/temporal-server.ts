@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_NAMES } from '../temporal/search-attributes';
+import { waitFor } from './ports';
+
+/**
+ * The Temporal CLI's dev server (`temporal server start-dev`) with its web UI, persisting to a
+ * SQLite file under `<dataDir>/temporal`, with the service's custom search attributes registered.
+ */
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(opts: {
+  cliPath: string;
+  dataDir: string;
+  port: number;
+  uiPort?: number | null;
+  namespace?: string;
+  log?: (line: string) => void;
+}): Promise<TemporalDevServer> {
+  const dir = resolve(opts.dataDir, 'temporal');
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--db-filename',
+    resolve(dir, 'temporal.db'),
+    '--log-level',
+    'error',
+    ...SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+  ];
+  if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
+  else args.push('--headless');
+
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(chunk.toString());
+    if (tail.length > 50) tail.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exitPromise = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
+
+  const address = `127.0.0.1:${opts.port}`;
+  try {
+    await waitFor(
+      `Temporal dev server on ${address}`,
+      async () => {
+        if (exited) throw new Error(`temporal exited early:\n${tail.join('')}`);
+        const conn = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await conn.workflowService.getSystemInfo({});
+        } finally {
+          await conn.close();
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  opts.log?.(`Temporal dev server ready on ${address}`);
+  return {
+    address,
+    uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : null,
+    process: child,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}

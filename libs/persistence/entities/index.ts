@@ -1,0 +1,7 @@
+import { AuditEventEntity } from '../../audit/audit-event.entity';
+
+/**
+ * Every entity of the system of record, listed explicitly (no folder discovery that could skip
+ * one silently). Append new entities here.
+ */
+export const entities = [AuditEventEntity];

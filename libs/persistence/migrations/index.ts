@@ -1,0 +1,11 @@
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import { Migration20261126000000Ledger } from './Migration20261126000000_ledger';
+
+/**
+ * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
+ * TypeScript sources under jest and from the compiled build. Append only; never edit a shipped one.
+ */
+export const migrationsList: { name: string; class: Constructor<Migration> }[] = [
+  { name: 'Migration20261126000000_ledger', class: Migration20261126000000Ledger },
+];
