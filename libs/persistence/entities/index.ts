@@ -1,7 +1,8 @@
 import { AuditEventEntity } from '../../audit/audit-event.entity';
+import { Identity } from '../../identity/identity.entity';
 
 /**
  * Every entity of the system of record, listed explicitly (no folder discovery that could skip
  * one silently). Append new entities here.
  */
-export const entities = [AuditEventEntity];
+export const entities = [AuditEventEntity, Identity];
