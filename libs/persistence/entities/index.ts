@@ -1,8 +1,9 @@
 import { AuditEventEntity } from '../../audit/audit-event.entity';
 import { Identity } from '../../identity/identity.entity';
+import { requestEntities } from '../../requests/entities';
 
 /**
  * Every entity of the system of record, listed explicitly (no folder discovery that could skip
  * one silently). Append new entities here.
  */
-export const entities = [AuditEventEntity, Identity];
+export const entities = [AuditEventEntity, Identity, ...requestEntities];

@@ -1,0 +1,58 @@
+/**
+ * Plain data shapes of JML requests, shared by the API, the activities and the workflows (so:
+ * no imports, no classes, JSON only).
+ */
+export type RequestKind = 'joiner' | 'mover' | 'leaver';
+export type RequestStatus = 'scheduled' | 'pending_approval' | 'rejected' | 'provisioning' | 'completed' | 'cancelled';
+export type ApprovalStepStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type Decision = 'approve' | 'reject';
+export type TaskAction = 'grant' | 'revoke';
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+
+/** A role as requested: its key and the catalog version the request was made against. */
+export interface RoleRef {
+  role: string;
+  version: number;
+}
+
+/** One entitlement on one system gained or lost, and the role it comes with. */
+export interface AccessChange {
+  system: string;
+  entitlement: string;
+  role?: string;
+}
+
+export interface SodFinding {
+  rule: string;
+  name?: string;
+  severity?: string;
+  action: 'block' | 'require_dual_approval';
+  /** The conflicting roles or entitlements the identity would hold together. */
+  conflicting: string[];
+}
+
+/** One step of the approval route, as resolved from the roles' policies. */
+export interface PlannedStep {
+  step: number;
+  label: string;
+  approverKind: string;
+  eligibleApprovers: string[];
+  required: 1 | 2;
+}
+
+/** One task to create: one per system and action. */
+export interface PlannedTask {
+  system: string;
+  action: TaskAction;
+  entitlements: string[];
+  channel: string;
+  /** Hours the owners have to carry it out. */
+  dueInHours: number;
+}
+
+/** Org-chart changes that a mover applies at completion. */
+export interface OrgChanges {
+  department?: string | null;
+  title?: string | null;
+  manager?: string | null;
+}
