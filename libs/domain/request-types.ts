@@ -15,31 +15,6 @@ export interface RoleRef {
   version: number;
 }
 
-/** One entitlement on one system gained or lost, and the role it comes with. */
-export interface AccessChange {
-  system: string;
-  entitlement: string;
-  role?: string;
-}
-
-export interface SodFinding {
-  rule: string;
-  name?: string;
-  severity?: string;
-  action: 'block' | 'require_dual_approval';
-  /** The conflicting roles or entitlements the identity would hold together. */
-  conflicting: string[];
-}
-
-/** One step of the approval route, as resolved from the roles' policies. */
-export interface PlannedStep {
-  step: number;
-  label: string;
-  approverKind: string;
-  eligibleApprovers: string[];
-  required: 1 | 2;
-}
-
 /** One task to create: one per system and action. */
 export interface PlannedTask {
   system: string;
