@@ -1,9 +1,10 @@
 import { AuditEventEntity } from '../../audit/audit-event.entity';
 import { Identity } from '../../identity/identity.entity';
 import { requestEntities } from '../../requests/entities';
+import { TicketCallback } from '../../tickets/ticket-callback.entity';
 
 /**
  * Every entity of the system of record, listed explicitly (no folder discovery that could skip
  * one silently). Append new entities here.
  */
-export const entities = [AuditEventEntity, Identity, ...requestEntities];
+export const entities = [AuditEventEntity, Identity, ...requestEntities, TicketCallback];

@@ -3,6 +3,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261126000000Ledger } from './Migration20261126000000_ledger';
 import { Migration20261126010000Identity } from './Migration20261126010000_identity';
 import { Migration20261127050000Requests } from './Migration20261127050000_requests';
+import { Migration20261127060000TicketCallbacks } from './Migration20261127060000_ticket_callbacks';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -12,4 +13,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261126000000_ledger', class: Migration20261126000000Ledger },
   { name: 'Migration20261126010000_identity', class: Migration20261126010000Identity },
   { name: 'Migration20261127050000_requests', class: Migration20261127050000Requests },
+  { name: 'Migration20261127060000_ticket_callbacks', class: Migration20261127060000TicketCallbacks },
 ];
