@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRoleMapping, type AppRole } from '../auth/app-roles';
 
 /**
  * The one typed configuration object of the service. Every process (api, worker, launcher,
@@ -58,6 +59,8 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_GROUPS_CLAIM: z.string().min(1).optional(),
+  OIDC_CLIENT_ROLES: list.optional(),
+  OIDC_GROUP_ROLES: list.optional(),
   DEV_IDP_PORT: port.default(4400),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_DEMO: bool.optional(),
@@ -105,6 +108,10 @@ export interface Config {
     clientSecret: string | undefined;
     audience: string;
     groupsClaim: string | undefined;
+    /** Integration client id -> internal roles (client-credentials tokens carry no person). */
+    clientRoles: Record<string, AppRole[]>;
+    /** IdP group name (in `groupsClaim`) -> internal roles, added to the assigned ones. */
+    groupRoles: Record<string, AppRole[]>;
     devIdp: boolean;
     devIdpPort: number;
   };
@@ -157,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
     problems.push('SESSION_SECRET: must be set when NODE_ENV=production');
   }
+  const clientRoles = parseRoleMapping(c.OIDC_CLIENT_ROLES ?? []);
+  for (const p of clientRoles.problems) problems.push(`OIDC_CLIENT_ROLES: ${p}`);
+  const groupRoles = parseRoleMapping(c.OIDC_GROUP_ROLES ?? []);
+  for (const p of groupRoles.problems) problems.push(`OIDC_GROUP_ROLES: ${p}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const embeddedTemporal = !c.TEMPORAL_ADDRESS;
@@ -191,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: c.OIDC_CLIENT_SECRET ?? (devIdp ? 'jml-web-dev-secret' : undefined),
       audience: c.OIDC_AUDIENCE ?? 'jml-api',
       groupsClaim: c.OIDC_GROUPS_CLAIM,
+      clientRoles: c.OIDC_CLIENT_ROLES || !devIdp ? clientRoles.mapping : { 'hr-system': ['hr'], helpdesk: ['system_owner'] },
+      groupRoles: groupRoles.mapping,
       devIdp,
       devIdpPort: c.DEV_IDP_PORT,
     },

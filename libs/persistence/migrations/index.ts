@@ -2,6 +2,7 @@ import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261126000000Ledger } from './Migration20261126000000_ledger';
 import { Migration20261126010000Identity } from './Migration20261126010000_identity';
+import { Migration20261127070000AppRoles } from './Migration20261127070000_app_roles';
 import { Migration20261127050000Requests } from './Migration20261127050000_requests';
 import { Migration20261127060000TicketCallbacks } from './Migration20261127060000_ticket_callbacks';
 
@@ -14,4 +15,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261126010000_identity', class: Migration20261126010000Identity },
   { name: 'Migration20261127050000_requests', class: Migration20261127050000Requests },
   { name: 'Migration20261127060000_ticket_callbacks', class: Migration20261127060000TicketCallbacks },
+  { name: 'Migration20261127070000_app_roles', class: Migration20261127070000AppRoles },
 ];

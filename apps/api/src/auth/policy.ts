@@ -1,8 +1,9 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 
+import type { AppRole } from '../../../../libs/auth/app-roles';
+
 /** The tool's own internal roles (assigned by admins, audited). */
-export const APP_ROLES = ['requester', 'approver', 'system_owner', 'hr', 'admin', 'auditor'] as const;
-export type AppRole = (typeof APP_ROLES)[number];
+export { APP_ROLES, type AppRole } from '../../../../libs/auth/app-roles';
 
 /**
  * Who is calling: a person signed in through the IdP (mapped to an identity of the system of

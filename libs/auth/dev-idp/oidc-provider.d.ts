@@ -1,0 +1,2 @@
+// oidc-provider ships no type declarations; the dev IdP uses it through a narrow, local surface.
+declare module 'oidc-provider';
