@@ -7,6 +7,7 @@ import { pinoParams } from '../../../libs/config/logging';
 import { persistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
 import { HealthController } from './health/health.controller';
+import { TicketsModule } from './tickets/tickets.module';
 
 @Module({})
 export class AppModule {
@@ -19,6 +20,7 @@ export class AppModule {
         persistenceModule(),
         TemporalClientModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+        TicketsModule,
       ],
       controllers: [HealthController],
     };
