@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The determinism override on workflows/** must reject what breaks replay (ESLint run as `npm run lint` does). */
+describe('ESLint determinism rules for workflow code', () => {
+  it('rejects Node built-ins, ORM and activity value imports, timers and floating promises', () => {
+    const root = join(__dirname, '..', '..');
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/eslint/bin/eslint.js'), '--no-ignore', '--format', 'json', 'workflows/lint-fixtures/nondeterministic.fixture.ts'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(1);
+    const [result] = JSON.parse(r.stdout) as { messages: { line: number; ruleId: string }[] }[];
+    const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        '3:@typescript-eslint/no-restricted-imports', // node:crypto
+        '4:@typescript-eslint/no-restricted-imports', // @mikro-orm/core
+        '5:@typescript-eslint/no-restricted-imports', // value import of activities
+        '14:no-restricted-globals', // setTimeout
+        '15:@typescript-eslint/no-floating-promises',
+      ]),
+    );
+    // A type-only import of activities is allowed.
+    expect(found).not.toContain('6:@typescript-eslint/no-restricted-imports');
+  }, 60_000);
+});
