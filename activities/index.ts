@@ -1,5 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createProbeActivities } from './probe.activities';
+import { createRequestActivities } from './requests.activities';
+import { createRequestTaskActivities } from './requests-tasks.activities';
 
 export type { ActivityDeps } from './deps';
 
@@ -7,6 +9,8 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
+    ...createRequestActivities(deps),
+    ...createRequestTaskActivities(deps),
   };
 }
 

@@ -1,3 +1,4 @@
 // Every workflow the worker runs. This module is the root of the workflow bundle: it may import
 // only @temporalio/workflow, shared definitions and pure code from libs/domain (see eslint.config.mjs).
 export { probeWorkflow } from './probe.workflow';
+export { joinerWorkflow, moverWorkflow } from './request.workflow';

@@ -21,8 +21,8 @@ export interface PlannedTask {
   action: TaskAction;
   entitlements: string[];
   channel: string;
-  /** Hours the owners have to carry it out. */
-  dueInHours: number;
+  /** How long the owners have to carry it out, from creation. */
+  dueInMs: number;
 }
 
 /** Org-chart changes that a mover applies at completion. */

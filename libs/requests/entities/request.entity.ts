@@ -1,5 +1,7 @@
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
-import type { AccessChange, RequestKind, RequestStatus, RoleRef, SodFinding } from '../request.types';
+import type { EntitlementRef } from '../../domain/access';
+import type { SodFinding } from '../../domain/sod';
+import type { PlannedTask, RequestKind, RequestStatus, RoleRef } from '../request.types';
 
 /**
  * One JML request: what was asked (roles pinned to the catalog version they were requested
@@ -44,8 +46,9 @@ export class Request {
   @Property({ type: 'json' })
   changes: Record<string, unknown> = {};
 
+  /** The access diff, and the tasks planned from it (fixed when the request is planned). */
   @Property({ type: 'json' })
-  diff: { add: AccessChange[]; remove: AccessChange[] } = { add: [], remove: [] };
+  diff: { add: EntitlementRef[]; remove: EntitlementRef[]; tasks?: PlannedTask[] } = { add: [], remove: [] };
 
   @Property({ type: 'json' })
   sodFindings: SodFinding[] = [];

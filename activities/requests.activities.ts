@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
+import type { PlannedApprovalStep } from '../libs/domain/approval-routing';
+import { planRequest } from '../libs/domain/request-plan';
+import { durationToMs } from '../libs/domain/sla';
+import type { PlannedTask } from '../libs/domain/request-types';
+import { Identity } from '../libs/identity/identity.entity';
+import { sqlCatalog } from '../libs/requests/catalog-adapter';
+import type { CatalogPort } from '../libs/requests/catalog-port';
+import { ApprovalStep } from '../libs/requests/entities/approval.entity';
+import type { Request } from '../libs/requests/entities/request.entity';
+import { isOpen, lockRequest } from '../libs/requests/request-locks';
+import type { ActivityDeps } from './deps';
+
+export interface PlanResult {
+  outcome: 'ok' | 'blocked' | 'closed';
+  steps: { step: number; label: string; required: number; eligibleApprovers: string[] }[];
+  tasks: PlannedTask[];
+}
+
+const audit = (tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) =>
+  recordAuditEvent(tx, {
+    actor: SYSTEM_ACTORS.worker,
+    action,
+    subject: { type: 'request', id: r.id },
+    requestId: r.id,
+    workflowId: r.workflowId,
+    details,
+    idempotencyKey: `request:${r.id}:${key}`,
+  });
+
+/** Who manages each of these people, from the org chart (the escalation target). */
+async function managersOf(em: EntityManager, keys: string[]): Promise<Identity[]> {
+  if (keys.length === 0) return [];
+  const people = await em.find(Identity, { key: { $in: keys } });
+  const managerKeys = [...new Set(people.map((p) => p.manager).filter((m): m is string => !!m))];
+  return managerKeys.length ? em.find(Identity, { key: { $in: managerKeys }, status: 'active' }) : [];
+}
+
+/** Approval-side activities of joiner and mover workflows. Each: own fork, one transaction, idempotent. */
+export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort = sqlCatalog) {
+  const fork = () => deps.orm.em.fork();
+
+  return {
+    /**
+     * Reads the catalog once and fixes the request's plan: diff, SoD findings, approval steps and
+     * tasks. Done in an activity (not in workflow code) so a later change to routing rules applies
+     * to new requests only and never breaks the replay of running ones. A retry returns the plan
+     * already stored.
+     */
+    async planRequest(input: { requestId: string; grantTaskDue: string }): Promise<PlanResult> {
+      return fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r) throw new Error(`request ${input.requestId} not found`);
+        const stored = await tx.find(ApprovalStep, { requestId: r.id }, { orderBy: { step: 'asc' } });
+        if (stored.length > 0 || !isOpen(r)) {
+          const plannedTasks = r.diff.tasks ?? [];
+          const outcome = !isOpen(r) ? (r.outcome === 'sod_block' ? 'blocked' : 'closed') : 'ok';
+          return { outcome, steps: stored.map(stepView), tasks: plannedTasks };
+        }
+        const subject = await tx.findOneOrFail(Identity, { key: r.identityKey });
+        const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
+        const addRoles = await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version })));
+        const systemKeys = [...new Set([...currentRoles, ...addRoles].flatMap((x) => x.entitlements.map((e) => e.system)))];
+        const systems = await catalog.systems(tx, systemKeys);
+        const nominated = [subject.manager, r.requesterId, ...addRoles.map((x) => x.owner), ...systems.flatMap((s) => s.owners)];
+        const org = await tx.find(Identity, { key: { $in: nominated.filter((k): k is string => !!k) } });
+        const newManager = typeof r.changes.manager === 'string' ? r.changes.manager : undefined;
+        const plan = planRequest({
+          kind: r.kind === 'mover' ? 'mover' : 'joiner',
+          // A mover's new manager approves the move; the current one otherwise.
+          subject: { key: subject.key, manager: newManager ?? subject.manager },
+          requester: r.requesterType === 'identity' ? r.requesterId : null,
+          currentRoles,
+          addRoles: addRoles.map((x) => ({ key: x.key, version: x.version, owner: x.owner, entitlements: x.entitlements, approvalPolicy: x.approvalPolicy })),
+          removeRoles: r.removeRoles.map((x) => x.role),
+          sodRules: await catalog.sodRules(tx),
+          org: org.map((p) => ({ key: p.key, manager: p.manager, status: p.status })),
+          systems,
+          admins: await catalog.admins(tx),
+          grantDueMs: durationToMs(input.grantTaskDue),
+        });
+        r.diff = { add: plan.diff.add, remove: plan.diff.remove, tasks: plan.tasks };
+        r.sodFindings = plan.sodFindings;
+        for (const s of plan.steps) tx.persist(toStepEntity(r.id, s));
+        await tx.flush();
+        await audit(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
+        await audit(tx, r, 'request.planned', 'planned', {
+          diff: plan.diff.bySystem,
+          steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
+          tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
+        });
+        return {
+          outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
+          steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers })),
+          tasks: plan.tasks,
+        };
+      });
+    },
+
+    /** Opens a step for decisions. Returns false when the request is no longer open. */
+    async openApprovalStep(input: { requestId: string; step: number; dueAt: string }): Promise<boolean> {
+      return fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r || !isOpen(r)) return false;
+        const s = await tx.findOneOrFail(ApprovalStep, { requestId: r.id, step: input.step });
+        if (s.status !== 'waiting') return s.status === 'pending';
+        s.status = 'pending';
+        s.openedAt = new Date();
+        s.dueAt = new Date(input.dueAt);
+        await tx.flush();
+        await audit(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
+          step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt: input.dueAt,
+        });
+        return true;
+      });
+    },
+
+    /** Reminds the step's approvers (audited; the inbox is GET /approvals). */
+    async remindApprovers(input: { requestId: string; step: number }): Promise<void> {
+      await fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r || !isOpen(r)) return;
+        const s = await tx.findOneOrFail(ApprovalStep, { requestId: r.id, step: input.step });
+        if (s.status !== 'pending' || s.remindersSent > 0) return;
+        s.remindersSent = 1;
+        await tx.flush();
+        await audit(tx, r, 'approval.reminded', `step:${s.step}:reminder`, { step: s.step, approvers: s.eligibleApprovers });
+      });
+    },
+
+    /**
+     * The approval SLA passed: the managers of the step's approvers become eligible too. Returns
+     * the step's eligible approvers afterwards.
+     */
+    async escalateApprovalStep(input: { requestId: string; step: number; level: number; nextDueAt: string }): Promise<string[]> {
+      return fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r) throw new Error(`request ${input.requestId} not found`);
+        const s = await tx.findOneOrFail(ApprovalStep, { requestId: r.id, step: input.step });
+        if (!isOpen(r) || s.status !== 'pending' || s.escalationLevel >= input.level) return s.eligibleApprovers;
+        const excluded = new Set([r.identityKey, r.requesterId]);
+        const added = (await managersOf(tx, s.eligibleApprovers))
+          .map((m) => m.key)
+          .filter((k) => !excluded.has(k) && !s.eligibleApprovers.includes(k));
+        s.eligibleApprovers = [...s.eligibleApprovers, ...added].sort();
+        s.escalationLevel = input.level;
+        s.dueAt = new Date(input.nextDueAt);
+        await tx.flush();
+        await audit(tx, r, 'approval.escalated', `step:${s.step}:escalation:${input.level}`, {
+          step: s.step, level: input.level, addedApprovers: added, eligibleApprovers: s.eligibleApprovers, nextDueAt: input.nextDueAt,
+        });
+        return s.eligibleApprovers;
+      });
+    },
+
+    /** Ends the request as rejected (a rejection, or an SoD block): later steps are cancelled. */
+    async rejectRequest(input: { requestId: string; reason: 'rejected' | 'sod_block'; step?: number }): Promise<void> {
+      await fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r || !isOpen(r)) return;
+        r.status = 'rejected';
+        r.outcome = input.reason;
+        r.completedAt = new Date();
+        const open = await tx.find(ApprovalStep, { requestId: r.id, status: { $in: ['waiting', 'pending'] } });
+        for (const s of open) {
+          s.status = 'cancelled';
+          s.closedAt = new Date();
+        }
+        await tx.flush();
+        await audit(tx, r, 'request.rejected', 'rejected', { reason: input.reason, step: input.step ?? null, sodFindings: r.sodFindings });
+      });
+    },
+  };
+}
+
+function toStepEntity(requestId: string, s: PlannedApprovalStep): ApprovalStep {
+  const e = new ApprovalStep(randomUUID(), requestId, s.step, s.label, s.kind);
+  e.required = s.required;
+  e.eligibleApprovers = s.eligibleApprovers;
+  return e;
+}
+
+function stepView(s: ApprovalStep) {
+  return { step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers };
+}
+
+export type RequestActivities = ReturnType<typeof createRequestActivities>;

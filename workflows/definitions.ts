@@ -1,0 +1,101 @@
+/**
+ * Messages shared by the clients (API, outbox relay, tests) and the request workflows. Dependency
+ * free apart from @temporalio/workflow, so both sides import the same objects and never send
+ * bare strings.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ApprovalStepStatus, RequestKind, RequestStatus, TaskAction, TaskStatus } from '../libs/domain/request-types';
+
+/** Durations in the config's format (`30s`, `15m`, `2d`). Passed as input so tests run in seconds. */
+export interface RequestTiming {
+  approvalSla: string;
+  approvalReminder: string;
+  /** How long system owners have to carry out a grant task. */
+  taskDue: string;
+  taskReminderBeforeDue: string;
+  /** Escalations per step or task before the workflow only waits. */
+  maxEscalations: number;
+}
+
+export interface RequestWorkflowInput {
+  requestId: string;
+  kind: Extract<RequestKind, 'joiner' | 'mover'>;
+  identityKey: string;
+  timing: RequestTiming;
+}
+
+/**
+ * A decision the API has committed (with its audit event). `stepStatus` is the step's status
+ * after it, decided by the API under the request's row lock: the database is the authority and
+ * the workflow follows. The workflow ignores a decision id it has already seen.
+ */
+export interface DecisionSignal {
+  decisionId: string;
+  step: number;
+  approver: string;
+  decision: 'approve' | 'reject';
+  stepStatus: ApprovalStepStatus;
+}
+
+/** A task closed in the database (attested done, or cancelled). Dedup by task id. */
+export interface TaskClosedSignal {
+  taskId: string;
+  status: Exclude<TaskStatus, 'open'>;
+  by: string | null;
+}
+
+/** The request was cancelled in the database by an authorised person. */
+export interface RequestCancelledSignal {
+  by: string;
+  reason: string | null;
+}
+
+export const decisionSignal = defineSignal<[DecisionSignal]>('decision');
+export const taskClosedSignal = defineSignal<[TaskClosedSignal]>('taskClosed');
+export const requestCancelledSignal = defineSignal<[RequestCancelledSignal]>('requestCancelled');
+
+export interface WorkflowStepState {
+  step: number;
+  label: string;
+  required: number;
+  eligibleApprovers: string[];
+  status: ApprovalStepStatus;
+  escalationLevel: number;
+  remindersSent: number;
+}
+
+export interface WorkflowTaskState {
+  taskId: string;
+  system: string;
+  action: TaskAction;
+  status: TaskStatus;
+  dueAt: string;
+  reminded: boolean;
+  escalationLevel: number;
+}
+
+/** The live state of a request workflow, as the `state` query returns it. Plain JSON. */
+export interface RequestWorkflowState {
+  requestId: string;
+  kind: RequestKind;
+  identityKey: string;
+  status: RequestStatus;
+  phase: 'planning' | 'approval' | 'provisioning' | 'closed';
+  currentStep: number | null;
+  steps: WorkflowStepState[];
+  decisionIds: string[];
+  tasks: WorkflowTaskState[];
+  outcome: string | null;
+}
+
+export const requestStateQuery = defineQuery<RequestWorkflowState>('state');
+
+/** The custom search attributes, as plain keys (the workflow bundle needs no client code). */
+export const SEARCH_KEYS = {
+  kind: { name: 'JmlKind', type: 'KEYWORD' },
+  identity: { name: 'JmlIdentity', type: 'KEYWORD' },
+  status: { name: 'JmlStatus', type: 'KEYWORD' },
+  requestId: { name: 'JmlRequestId', type: 'KEYWORD' },
+} as const;
+
+export const requestWorkflowId = (kind: RequestKind, requestId: string) => `${kind}-${requestId}`;

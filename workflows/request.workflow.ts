@@ -1,0 +1,145 @@
+import {
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { RequestActivities } from '../activities/requests.activities';
+import type { RequestTaskActivities } from '../activities/requests-tasks.activities';
+import type { RequestStatus } from '../libs/domain/request-types';
+import {
+  decisionSignal,
+  requestCancelledSignal,
+  requestStateQuery,
+  SEARCH_KEYS,
+  taskClosedSignal,
+  type RequestWorkflowInput,
+  type RequestWorkflowState,
+  type TaskClosedSignal,
+} from './definitions';
+import { awaitStepDecision } from './request-approval';
+import { awaitTaskAttestations } from './request-tasks';
+
+// Database activities retry until they succeed (PostgreSQL restarts are waited out); each is
+// idempotent by its own keys.
+const acts = proxyActivities<RequestActivities & RequestTaskActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+// Ticket delivery: retryable failures back off for longer; permanent ones are non-retryable by type.
+const delivery = proxyActivities<Pick<RequestTaskActivities, 'deliverTicket'>>({
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 50 },
+});
+
+export async function joinerWorkflow(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
+  return runRequest(input);
+}
+
+export async function moverWorkflow(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
+  return runRequest(input);
+}
+
+/**
+ * Joiner and mover: plan (diff, SoD, approval route) -> approvals step by step -> one task per
+ * system and action, delivered through the system's channel -> every task attested -> access
+ * recorded and the identity updated. The database is the authority on decisions, attestations
+ * and cancellation (the API commits them with their audit events); the workflow is told through
+ * signals, deduplicated by id, and drives the clock.
+ */
+async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
+  const state: RequestWorkflowState = {
+    requestId: input.requestId,
+    kind: input.kind,
+    identityKey: input.identityKey,
+    status: 'pending_approval',
+    phase: 'planning',
+    currentStep: null,
+    steps: [],
+    decisionIds: [],
+    tasks: [],
+    outcome: null,
+  };
+  const early: TaskClosedSignal[] = [];
+  let cancelledBy: string | null = null;
+  const cancelled = () => cancelledBy !== null;
+
+  setHandler(requestStateQuery, () => state);
+  setHandler(decisionSignal, (d) => {
+    if (state.decisionIds.includes(d.decisionId)) return;
+    state.decisionIds.push(d.decisionId);
+    const step = state.steps.find((s) => s.step === d.step);
+    const open = step && (step.status === 'waiting' || step.status === 'pending');
+    if (open && (d.stepStatus === 'approved' || d.stepStatus === 'rejected')) step.status = d.stepStatus;
+  });
+  setHandler(taskClosedSignal, (t) => {
+    const task = state.tasks.find((x) => x.taskId === t.taskId);
+    if (!task) early.push(t);
+    else if (task.status === 'open') task.status = t.status;
+  });
+  setHandler(requestCancelledSignal, (c) => {
+    cancelledBy ??= c.by;
+  });
+
+  const setStatus = (status: RequestStatus, details: string) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: SEARCH_KEYS.status, value: status }]);
+    setCurrentDetails(`**${status}**: ${details}`);
+  };
+  const finish = (status: RequestStatus, outcome: string) => {
+    state.phase = 'closed';
+    state.currentStep = null;
+    state.outcome = outcome;
+    setStatus(status, outcome);
+    return state;
+  };
+
+  try {
+    setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
+    const plan = await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue });
+    state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
+    if (plan.outcome === 'blocked') {
+      await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
+      return finish('rejected', 'blocked by a segregation-of-duties rule');
+    }
+    if (plan.outcome === 'closed') return finish('cancelled', 'closed before planning');
+
+    state.phase = 'approval';
+    for (const step of state.steps) {
+      setCurrentDetails(`**pending_approval**: step ${step.step} (${step.label}) waits for ${step.eligibleApprovers.join(', ')}`);
+      const result = await awaitStepDecision(state, step, input.timing, acts, cancelled);
+      if (result === 'cancelled') return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
+      if (result === 'rejected') {
+        await acts.rejectRequest({ requestId: input.requestId, reason: 'rejected', step: step.step });
+        return finish('rejected', `rejected at step ${step.step} (${step.label})`);
+      }
+    }
+
+    state.phase = 'provisioning';
+    state.currentStep = null;
+    const created = await acts.createTasks({ requestId: input.requestId, tasks: plan.tasks });
+    if (created === null) return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
+    state.tasks = created.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
+    for (const t of early.splice(0)) {
+      const task = state.tasks.find((x) => x.taskId === t.taskId);
+      if (task && task.status === 'open') task.status = t.status;
+    }
+    setStatus('provisioning', `${created.length} task(s) with the system owners`);
+    const deliveries = Promise.allSettled(state.tasks.map((t) => delivery.deliverTicket(t.taskId)));
+
+    await awaitTaskAttestations(state, input.timing, acts, cancelled);
+    await deliveries;
+    if (cancelled()) return finish('cancelled', `cancelled by ${cancelledBy}`);
+    const completed = await acts.completeRequest({ requestId: input.requestId });
+    return completed ? finish('completed', 'access recorded') : finish('cancelled', 'cancelled before completion');
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancelled from the Temporal UI or CLI by an operator: the request and its open tasks follow.
+    await CancellationScope.nonCancellable(() => acts.cancelRequestFromWorkflow({ requestId: input.requestId }));
+    finish('cancelled', 'cancelled by an operator in Temporal');
+    throw err;
+  }
+}
