@@ -70,6 +70,7 @@ const schema = z.object({
   APPROVAL_SLA: duration.default('2d'),
   APPROVAL_REMINDER: duration.default('1d'),
   TASK_REMINDER_BEFORE_DUE: duration.default('2h'),
+  TASK_DUE: duration.default('3d'),
   TICKET_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
 });
@@ -124,6 +125,8 @@ export interface Config {
     approvalSla: string;
     approvalReminder: string;
     taskReminderBeforeDue: string;
+    /** How long system owners have to carry out a grant task (revokes follow the system's SLA). */
+    taskDue: string;
   };
   tickets: { hmacSecret: string | undefined; smtpUrl: string | undefined };
 }
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       approvalSla: c.APPROVAL_SLA,
       approvalReminder: c.APPROVAL_REMINDER,
       taskReminderBeforeDue: c.TASK_REMINDER_BEFORE_DUE,
+      taskDue: c.TASK_DUE,
     },
     tickets: { hmacSecret: c.TICKET_HMAC_SECRET, smtpUrl: c.SMTP_URL },
   };
