@@ -5,6 +5,7 @@ import { Migration20261126010000Identity } from './Migration20261126010000_ident
 import { Migration20261127070000AppRoles } from './Migration20261127070000_app_roles';
 import { Migration20261127050000Requests } from './Migration20261127050000_requests';
 import { Migration20261127060000TicketCallbacks } from './Migration20261127060000_ticket_callbacks';
+import { Migration20261127080000Catalog } from './Migration20261127080000_catalog';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -16,4 +17,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261127050000_requests', class: Migration20261127050000Requests },
   { name: 'Migration20261127060000_ticket_callbacks', class: Migration20261127060000TicketCallbacks },
   { name: 'Migration20261127070000_app_roles', class: Migration20261127070000AppRoles },
+  { name: 'Migration20261127080000_catalog', class: Migration20261127080000Catalog },
 ];
