@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../libs/devstack/postgres';
+import { freePort } from '../libs/devstack/ports';
+import { startTemporalDevServer } from '../libs/devstack/temporal-server';
+import { findTemporalCli } from '../libs/temporal/cli-binary';
+
+/** Real services for benchmarks: a fresh embedded PostgreSQL and Temporal dev server, like the tests. */
+export interface BenchServices {
+  ownerUrl: string;
+  serviceUrl: string;
+  temporalAddress: string;
+  temporalCli: string;
+  dataDir: string;
+  /** A new, migrated database: `{ serviceUrl, ownerUrl }`. */
+  freshDatabase(): Promise<{ name: string; serviceUrl: string; ownerUrl: string }>;
+  stop(): Promise<void>;
+}
+
+const withDb = (url: string, name: string) => url.replace(/\/[^/]+$/, `/${name}`);
+
+export async function startBenchServices(): Promise<BenchServices> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jml-bench-'));
+  const temporalCli = findTemporalCli({ log: (l) => process.stderr.write(`${l}\n`) });
+  if (!temporalCli) throw new Error('No Temporal CLI');
+  const [db, temporal] = await Promise.all([
+    freePort().then((port) => startEmbeddedPostgres({ dataDir, port })),
+    freePort().then((port) => startTemporalDevServer({ cliPath: temporalCli, dataDir, port, uiPort: null })),
+  ]);
+  const root = join(__dirname, '..', '..');
+  const migrateInto = (ownerUrl: string, serviceUrl: string) =>
+    execFileSync(process.execPath, [join(root, 'dist/libs/persistence/migrate.cli.js')], {
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: serviceUrl, DATABASE_MIGRATION_URL: ownerUrl },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  migrateInto(db.ownerUrl, db.serviceUrl);
+  return {
+    ownerUrl: db.ownerUrl,
+    serviceUrl: db.serviceUrl,
+    temporalAddress: temporal.address,
+    temporalCli,
+    dataDir,
+    async freshDatabase() {
+      const name = `b_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      const admin = new Client({ connectionString: withDb(db.ownerUrl, 'postgres') });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const fresh = { name, ownerUrl: withDb(db.ownerUrl, name), serviceUrl: withDb(db.serviceUrl, name) };
+      migrateInto(fresh.ownerUrl, fresh.serviceUrl);
+      return fresh;
+    },
+    async stop() {
+      await temporal.stop();
+      await db.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return NaN;
+  const i = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return sortedMs[Math.max(0, i)];
+}
+
+export const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+
+export interface BenchResult {
+  name: string;
+  rows: Record<string, string | number>[];
+}
