@@ -7,6 +7,7 @@ import { pinoParams } from '../../../libs/config/logging';
 import { persistenceModule } from '../../../libs/persistence/persistence.module';
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
 import { HealthController } from './health/health.controller';
+import { RequestsModule } from './requests/requests.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         persistenceModule(),
         TemporalClientModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+        RequestsModule,
         TicketsModule,
       ],
       controllers: [HealthController],

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { recordAuditEvent } from '../../../../libs/audit/ledger';
+import { Problems } from '../../../../libs/catalog/problems';
+import type { Config } from '../../../../libs/config/config';
+import { CONFIG } from '../../../../libs/config/config.module';
+import { Identity } from '../../../../libs/identity/identity.entity';
+import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
+import { Request } from '../../../../libs/requests/entities/request.entity';
+import { enqueueStart } from '../../../../libs/requests/outbox';
+import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
+import { requestWorkflowId, type RequestTiming, type RequestWorkflowInput } from '../../../../workflows/definitions';
+import { actorOf, type Principal } from '../auth/policy';
+import type { AcceptedRequestDto, JoinerRequestDto, MoverRequestDto } from './requests.dto';
+import { OutboxRelayService } from './outbox-relay.service';
+
+/**
+ * Request intake: validates against the catalog, then commits the request, its audit event and
+ * the workflow start (an outbox row) in ONE transaction. The start is delivered after commit, with
+ * the deterministic workflow id: no request without its workflow, no workflow without its request.
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly relay: OutboxRelayService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  private timing(): RequestTiming {
+    const d = this.config.durations;
+    return { approvalSla: d.approvalSla, approvalReminder: d.approvalReminder, taskDue: d.taskDue, taskReminderBeforeDue: d.taskReminderBeforeDue, maxEscalations: 3 };
+  }
+
+  async joiner(principal: Principal, dto: JoinerRequestDto): Promise<AcceptedRequestDto> {
+    return this.submit(principal, 'joiner', dto.identity.key, async (tx, problems) => {
+      const roles = await this.resolveRoles(tx, dto.roles, 'roles', problems);
+      const manager = await tx.findOne(Identity, { key: dto.identity.manager });
+      if (!manager || manager.status !== 'active') problems.add('identity.manager', `manager ${dto.identity.manager} is not an active identity`);
+      if (dto.identity.manager === dto.identity.key) problems.add('identity.manager', 'a person cannot be their own manager');
+      problems.throwIfAny();
+      const existing = await tx.findOne(Identity, { key: dto.identity.key });
+      if (existing && existing.status !== 'pending') throw new ConflictException(`identity ${existing.key} already exists and is ${existing.status}`);
+      const clash = await tx.findOne(Identity, { $or: [{ username: dto.identity.username }, { email: dto.identity.email }], key: { $ne: dto.identity.key } });
+      if (clash) throw new ConflictException(`username or email already belongs to identity ${clash.key}`);
+      const identity = existing ?? new Identity(dto.identity.key, dto.identity.username, dto.identity.name);
+      Object.assign(identity, {
+        email: dto.identity.email, department: dto.identity.department, title: dto.identity.title,
+        manager: dto.identity.manager, startDate: dto.identity.startDate, status: 'pending',
+      });
+      tx.persist(identity);
+      return { roles, removeRoles: [], changes: {}, justification: dto.justification, effectiveAt: null, summary: `Joiner ${dto.identity.name} (${dto.identity.key}): ${dto.roles.join(', ')}` };
+    });
+  }
+
+  async mover(principal: Principal, dto: MoverRequestDto): Promise<AcceptedRequestDto> {
+    return this.submit(principal, 'mover', dto.identity, async (tx, problems) => {
+      const identity = await tx.findOne(Identity, { key: dto.identity });
+      if (!identity) throw new NotFoundException(`identity ${dto.identity} not found`);
+      if (identity.status !== 'active') throw new ConflictException(`identity ${identity.key} is ${identity.status}: only an active identity can move`);
+      const roles = await this.resolveRoles(tx, dto.addRoles, 'addRoles', problems);
+      const held = await sqlCatalog.currentRoles(tx, identity.key);
+      const heldKeys = new Set(held.map((h) => h.role));
+      dto.removeRoles.forEach((r, i) => !heldKeys.has(r) && problems.add(`removeRoles[${i}]`, `${identity.key} does not hold role ${r}`));
+      dto.addRoles.forEach((r, i) => {
+        if (heldKeys.has(r)) problems.add(`addRoles[${i}]`, `${identity.key} already holds role ${r}`);
+        if (dto.removeRoles.includes(r)) problems.add(`addRoles[${i}]`, `role ${r} is both added and removed`);
+      });
+      const changes: Record<string, string> = {};
+      for (const field of ['department', 'title', 'manager'] as const) {
+        const v = dto.changes?.[field];
+        if (v !== undefined && v !== identity[field]) changes[field] = v;
+      }
+      if (changes.manager) {
+        const m = await tx.findOne(Identity, { key: changes.manager });
+        if (!m || m.status !== 'active') problems.add('changes.manager', `manager ${changes.manager} is not an active identity`);
+        if (changes.manager === identity.key) problems.add('changes.manager', 'a person cannot be their own manager');
+      }
+      problems.throwIfAny();
+      if (roles.length === 0 && dto.removeRoles.length === 0 && Object.keys(changes).length === 0) {
+        throw new ConflictException(`nothing to do: ${identity.key} already has this access and these org details`);
+      }
+      const removeRoles = held.filter((h) => dto.removeRoles.includes(h.role)).map((h) => ({ role: h.role, version: h.version }));
+      const parts = [...roles.map((r) => `+${r.role}`), ...removeRoles.map((r) => `-${r.role}`), ...Object.entries(changes).map(([k, v]) => `${k}=${v}`)];
+      return { roles, removeRoles, changes, justification: dto.justification, effectiveAt: dto.effectiveAt ?? null, summary: `Mover ${identity.name} (${identity.key}): ${parts.join(', ')}` };
+    });
+  }
+
+  private async resolveRoles(tx: EntityManager, keys: string[], path: string, problems: Problems) {
+    const found = await sqlCatalog.roleVersions(tx, keys.map((role) => ({ role })));
+    keys.forEach((k, i) => !found.some((f) => f.key === k) && problems.add(`${path}[${i}]`, `unknown role ${k}`));
+    return found.map((f) => ({ role: f.key, version: f.version }));
+  }
+
+  private async submit(
+    principal: Principal,
+    kind: 'joiner' | 'mover',
+    identityKey: string,
+    build: (tx: EntityManager, problems: Problems) => Promise<{
+      roles: Request['roles']; removeRoles: Request['removeRoles']; changes: Record<string, unknown>;
+      justification: string; effectiveAt: string | null; summary: string;
+    }>,
+  ): Promise<AcceptedRequestDto> {
+    const id = randomUUID();
+    const workflowId = requestWorkflowId(kind, id);
+    const actor = actorOf(principal);
+    const outboxId = await this.em.fork().transactional(async (tx) => {
+      const spec = await build(tx, new Problems());
+      const open = await tx.count(Request, { identityKey, kind: { $in: ['joiner', 'mover'] }, status: { $in: [...OPEN_REQUEST_STATUSES] } });
+      if (open > 0) throw new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
+      const r = new Request(id, kind, identityKey, actor, workflowId);
+      Object.assign(r, { roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt ? new Date(spec.effectiveAt) : null });
+      tx.persist(r);
+      const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing() };
+      const row = enqueueStart(tx, workflowId, {
+        workflowType: kind === 'joiner' ? 'joinerWorkflow' : 'moverWorkflow',
+        taskQueue: this.config.temporal.taskQueue,
+        args: [input],
+        searchAttributes: { JmlKind: kind, JmlIdentity: identityKey, JmlStatus: 'pending_approval', JmlRequestId: id },
+        staticSummary: spec.summary.slice(0, 200),
+        staticDetails: `Requested by ${actor.name} (${actor.id}). Justification: ${spec.justification}\n\nRequest: /api/v1/requests/${id}`,
+      });
+      await tx.flush();
+      await recordAuditEvent(tx, {
+        actor,
+        action: 'request.created',
+        subject: { type: 'request', id },
+        requestId: id,
+        workflowId,
+        details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification },
+        idempotencyKey: `request:${id}:created`,
+      });
+      return row.id;
+    });
+    this.relay.kick([outboxId]);
+    return { id, kind, status: 'pending_approval', workflowId };
+  }
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
+import { DecisionsService } from './decisions.service';
+import { IntakeService } from './intake.service';
+import { RequestReadService } from './read.service';
+import { AcceptedRequestDto, CancelDto, DecisionDto, JoinerRequestDto, ListQueryDto, MoverRequestDto, RequestListQueryDto } from './requests.dto';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('requests')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RequestsController {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly decisions: DecisionsService,
+    private readonly read: RequestReadService,
+  ) {}
+
+  @Post('requests/joiner')
+  @HttpCode(202)
+  @Roles('requester', 'admin')
+  @ApiOperation({ summary: 'Start a joiner request (a durable workflow `joiner-<id>`)' })
+  @ApiAcceptedResponse({ type: AcceptedRequestDto })
+  joiner(@CurrentPrincipal() p: Principal, @Body() dto: JoinerRequestDto) {
+    return this.intake.joiner(p, dto);
+  }
+
+  @Post('requests/mover')
+  @HttpCode(202)
+  @Roles('requester', 'admin')
+  @ApiOperation({ summary: 'Start a mover request (a durable workflow `mover-<id>`)' })
+  @ApiAcceptedResponse({ type: AcceptedRequestDto })
+  mover(@CurrentPrincipal() p: Principal, @Body() dto: MoverRequestDto) {
+    return this.intake.mover(p, dto);
+  }
+
+  @Get('requests')
+  @Authenticated()
+  @ApiOperation({ summary: 'Requests the caller is involved in (all of them for admins and auditors)' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: RequestListQueryDto) {
+    return this.read.listRequests(p, q);
+  }
+
+  @Get('requests/:id')
+  @Authenticated()
+  @ApiOperation({ summary: 'Status, diff, SoD findings, approvals with named decisions, tasks and timeline' })
+  get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
+    return this.read.getRequest(p, id);
+  }
+
+  @Post('requests/:id/decisions')
+  @HttpCode(201)
+  @Authenticated()
+  @ApiOperation({ summary: 'Approve or reject the open step (eligible approvers only; never the subject or requester)' })
+  decide(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: DecisionDto) {
+    return this.decisions.decide(p, id, dto);
+  }
+
+  @Post('requests/:id/cancel')
+  @HttpCode(202)
+  @Roles('requester', 'hr', 'admin')
+  @ApiOperation({ summary: 'Cancel a request not yet carried out (its requester or an administrator)' })
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelDto) {
+    return this.decisions.cancel(p, id, dto);
+  }
+
+  @Get('approvals')
+  @Authenticated()
+  @ApiOperation({ summary: 'My pending approval items, each with its access diff' })
+  approvals(@CurrentPrincipal() p: Principal, @Query() q: ListQueryDto) {
+    return this.read.approvals(p, q);
+  }
+}

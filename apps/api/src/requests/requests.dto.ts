@@ -1,0 +1,150 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ROLE_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export class JoinerIdentityDto {
+  @ApiProperty({ example: 'E1001' }) @Matches(KEY, { message: 'key must be an employee id (letters, digits, . _ -)' })
+  key!: string;
+
+  @ApiProperty({ example: 'jdoe' }) @IsString() @Length(1, 128)
+  username!: string;
+
+  @ApiProperty({ example: 'jdoe@example.org' }) @IsEmail()
+  email!: string;
+
+  @ApiProperty({ example: 'Jane Doe' }) @IsString() @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 'Radiology' }) @IsString() @Length(1, 200)
+  department!: string;
+
+  @ApiProperty({ example: 'Radiographer' }) @IsString() @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ example: 'E0007', description: 'identity key of the manager' }) @Matches(KEY)
+  manager!: string;
+
+  @ApiProperty({ example: '2027-01-04' }) @IsDateString({ strict: true })
+  startDate!: string;
+}
+
+export class JoinerRequestDto {
+  @ApiProperty({ type: JoinerIdentityDto }) @ValidateNested() @Type(() => JoinerIdentityDto)
+  identity!: JoinerIdentityDto;
+
+  @ApiProperty({ example: ['ehr-clinician'] })
+  @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
+  roles!: string[];
+
+  @ApiProperty({ example: 'New radiographer starting in January' }) @IsString() @Length(1, 2000)
+  justification!: string;
+}
+
+export class MoverChangesDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  department?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'identity key of the new manager' }) @IsOptional() @Matches(KEY)
+  manager?: string;
+}
+
+export class MoverRequestDto {
+  @ApiProperty({ example: 'E1001' }) @Matches(KEY, { message: 'identity must be an identity key' })
+  identity!: string;
+
+  @ApiProperty({ example: ['pacs-reader'] })
+  @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
+  addRoles: string[] = [];
+
+  @ApiProperty({ example: ['ehr-clinician'] })
+  @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
+  removeRoles: string[] = [];
+
+  @ApiPropertyOptional({ type: MoverChangesDto }) @IsOptional() @ValidateNested() @Type(() => MoverChangesDto)
+  changes?: MoverChangesDto;
+
+  @ApiProperty() @IsString() @Length(1, 2000)
+  justification!: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 with offset; recorded (org changes apply at completion)' })
+  @IsOptional() @IsDateString({ strict: true })
+  effectiveAt?: string;
+}
+
+export class DecisionDto {
+  @ApiProperty({ enum: ['approve', 'reject'] }) @IsIn(['approve', 'reject'])
+  decision!: 'approve' | 'reject';
+
+  @ApiProperty({ example: 'Matches the role catalog for radiographers' }) @IsString() @MaxLength(2000)
+  comment!: string;
+}
+
+export class CancelDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000)
+  reason?: string;
+}
+
+export class CompleteTaskDto {
+  @ApiProperty({ example: 'Account created in the EHR with the clinician profile' }) @IsString() @Length(1, 2000)
+  note!: string;
+
+  @ApiPropertyOptional({ example: 'INC-20411' }) @IsOptional() @IsString() @Length(1, 200)
+  externalRef?: string;
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}
+
+export class RequestListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'completed', 'cancelled'] })
+  @IsOptional() @IsIn(['scheduled', 'pending_approval', 'rejected', 'provisioning', 'completed', 'cancelled'])
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ['joiner', 'mover', 'leaver'] }) @IsOptional() @IsIn(['joiner', 'mover', 'leaver'])
+  kind?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(KEY)
+  identity?: string;
+}
+
+export class TaskListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'done', 'cancelled'] }) @IsOptional() @IsIn(['open', 'done', 'cancelled'])
+  status?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  system?: string;
+}
+
+export class AcceptedRequestDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['joiner', 'mover', 'leaver'] }) kind!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ example: 'joiner-3f0c…' }) workflowId!: string;
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { completeTask } from '../../../../libs/requests/task-completion';
+import { actorOf, Authenticated, CurrentPrincipal, type Principal } from '../auth/policy';
+import { OutboxRelayService } from './outbox-relay.service';
+import { RequestReadService } from './read.service';
+import { CompleteTaskDto, TaskListQueryDto } from './requests.dto';
+import { taskView } from './views';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('api/v1/tasks')
+export class TasksController {
+  constructor(
+    private readonly read: RequestReadService,
+    private readonly em: EntityManager,
+    private readonly relay: OutboxRelayService,
+  ) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'Downstream tasks: those of systems I own (all of them for admins and auditors)' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: TaskListQueryDto) {
+    return this.read.listTasks(p, q);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
+    return this.read.getTask(p, id);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: "Named attestation by an owner of the task's system (never the task's subject)" })
+  async complete(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CompleteTaskDto) {
+    const { task, outboxId } = await completeTask(this.em, { taskId: id, by: actorOf(p), note: dto.note, externalRef: dto.externalRef, requireOwner: true });
+    this.relay.kick([outboxId]);
+    return taskView(task);
+  }
+}
