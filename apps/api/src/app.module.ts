@@ -8,7 +8,11 @@ import { persistenceModule } from '../../../libs/persistence/persistence.module'
 import { TemporalClientModule } from '../../../libs/temporal/temporal-client.module';
 import { HealthController } from './health/health.controller';
 import { RequestsModule } from './requests/requests.module';
+import { AuditModule } from './audit/audit.module';
+import { MetricsModule } from './metrics/metrics';
+import { AuthModule } from './auth/auth.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { LeaversModule } from './leavers/leavers.module';
 
 @Module({})
 export class AppModule {
@@ -22,7 +26,11 @@ export class AppModule {
         TemporalClientModule,
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
         RequestsModule,
+        AuditModule,
+        MetricsModule,
+        AuthModule,
         TicketsModule,
+        LeaversModule,
       ],
       controllers: [HealthController],
     };

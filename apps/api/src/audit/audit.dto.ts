@@ -1,0 +1,48 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'Subject type, e.g. request, task, identity, role' })
+  @IsOptional() @IsString() @MaxLength(100)
+  subjectType?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  subjectId?: string;
+
+  @ApiPropertyOptional({ description: 'Actor id: an identity key, a client id or system:<component>' })
+  @IsOptional() @IsString() @MaxLength(200)
+  actor?: string;
+
+  @ApiPropertyOptional({ example: 'approval.decided' })
+  @IsOptional() @Matches(/^[a-z][a-z0-9_.]*$/, { message: 'action must be a dotted lower-case verb' }) @MaxLength(100)
+  action?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
+  requestId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
+  campaignId?: string;
+
+  @ApiPropertyOptional({ description: 'From (inclusive), ISO-8601 with offset' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'To (exclusive), ISO-8601 with offset' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
+export class AuditExportQueryDto extends AuditQueryDto {
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
+  @IsOptional() @IsIn(['jsonl', 'csv'])
+  format?: 'jsonl' | 'csv';
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { PublicRoute } from '../auth/policy';
+
+/** One registry per process: default Node metrics plus HTTP request durations by route. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'jml_api_' });
+
+const httpDuration = new Histogram({
+  name: 'jml_api_http_request_duration_seconds',
+  help: 'HTTP request duration by method, route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+  registers: [registry],
+});
+
+@Injectable()
+class HttpMetricsMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction): void {
+    const end = httpDuration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern (not the raw URL) keeps label cardinality bounded.
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ method: req.method, route: `${req.baseUrl ?? ''}${route}`, status: String(res.statusCode) });
+    });
+    next();
+  }
+}
+
+/** Prometheus scrape endpoint. Public like the health probes; expose it on an internal network only. */
+@ApiExcludeController()
+@Controller('metrics')
+class MetricsController {
+  @Get()
+  @PublicRoute()
+  @Header('Content-Type', registry.contentType)
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+}
+
+@Module({ controllers: [MetricsController] })
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}
