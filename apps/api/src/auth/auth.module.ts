@@ -1,0 +1,91 @@
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { MikroORM } from '@mikro-orm/postgresql';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { Config } from '../../../../libs/config/config';
+import { CONFIG } from '../../../../libs/config/config.module';
+import { AppRolesController } from './app-roles.controller';
+import { AppRolesService } from './app-roles.service';
+import { AuthController, SESSION_COOKIE } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { BootstrapAdmins } from './bootstrap-admins';
+import { MeController } from './me.controller';
+import { OidcIssuerService } from './oidc-issuer.service';
+import { OidcLogin, OidcLoginGuard } from './oidc-login';
+import { PrincipalService } from './principal.service';
+import { RouteInventory } from './route-inventory';
+import { PgSessionStore } from './session-store';
+import { CallerThrottlerGuard } from './throttle.guard';
+
+/** Only outside production, and only when SESSION_SECRET is unset (config demands it in production). */
+const DEVELOPMENT_SESSION_SECRET = 'jml-development-session-secret-not-for-production';
+const SESSION_HOURS = 8;
+
+/**
+ * Sign-in and the tool's own access control: bearer JWTs and browser sessions, the global
+ * default-deny guard, internal roles, rate limiting and security headers.
+ */
+@Module({
+  imports: [
+    DiscoveryModule,
+    PassportModule.register({ session: false }),
+    ThrottlerModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => [{ name: 'per-minute', ttl: 60_000, limit: config.rateLimitPerMinute }],
+    }),
+  ],
+  controllers: [AuthController, MeController, AppRolesController],
+  providers: [
+    OidcIssuerService,
+    PrincipalService,
+    OidcLogin,
+    OidcLoginGuard,
+    AppRolesService,
+    BootstrapAdmins,
+    RouteInventory,
+    // Order matters: authenticate first, so the rate limit can count per principal.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: CallerThrottlerGuard },
+  ],
+  exports: [RouteInventory, PrincipalService, OidcIssuerService],
+})
+export class AuthModule implements NestModule, OnModuleInit {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly orm: MikroORM,
+    private readonly inventory: RouteInventory,
+  ) {}
+
+  onModuleInit(): void {
+    this.inventory.assertEveryRouteHasPolicy();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const https = this.config.publicUrl.startsWith('https:');
+    consumer
+      .apply(
+        helmet(),
+        session({
+          name: SESSION_COOKIE,
+          secret: this.config.sessionSecret ?? DEVELOPMENT_SESSION_SECRET,
+          store: new PgSessionStore(this.orm),
+          resave: false,
+          saveUninitialized: false,
+          rolling: false,
+          // Behind a TLS-terminating proxy, X-Forwarded-Proto decides whether the cookie may be set.
+          proxy: https ? true : undefined,
+          cookie: {
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: this.config.isProduction || https,
+            maxAge: SESSION_HOURS * 3600 * 1000,
+            path: '/',
+          },
+        }),
+      )
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,115 @@
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { JWTPayload } from 'jose';
+import type { Config } from '../../../../libs/config/config';
+import { CONFIG } from '../../../../libs/config/config.module';
+import { Identity } from '../../../../libs/identity/identity.entity';
+import { AppRoleAssignment } from '../../../../libs/auth/app-role-assignment.entity';
+import { APP_ROLES, type AppRole } from '../../../../libs/auth/app-roles';
+import type { Principal } from './policy';
+
+/** Claims that name a person, in the order they are tried (dev IdP, Keycloak, Okta, Entra ID). */
+const PERSON_CLAIMS = ['preferred_username', 'username', 'upn', 'email'] as const;
+/** Claims that name the OAuth client of a client-credentials token. */
+const CLIENT_CLAIMS = ['client_id', 'azp', 'appid', 'cid'] as const;
+
+/** What a browser session remembers about its person (roles are reloaded on every request). */
+export interface SessionPerson {
+  identityKey: string;
+  groups: string[];
+}
+
+/**
+ * Turns verified token claims into the caller: a person mapped to an identity of the system of
+ * record (by username or email, case-insensitive) with the internal roles assigned to it, or an
+ * integration client with the roles configured for its client id.
+ */
+@Injectable()
+export class PrincipalService {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Person-naming claim values of a token, lower-cased, most specific first. */
+  static personNames(claims: JWTPayload): string[] {
+    const names = PERSON_CLAIMS.map((c) => claims[c]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    return [...new Set(names.map((n) => n.trim().toLowerCase()))];
+  }
+
+  static groups(claims: JWTPayload, claim: string | undefined): string[] {
+    const value = claim ? claims[claim] : undefined;
+    return Array.isArray(value) ? value.filter((g): g is string => typeof g === 'string') : [];
+  }
+
+  async fromAccessToken(claims: JWTPayload): Promise<Principal> {
+    const names = PrincipalService.personNames(claims);
+    if (names.length > 0) return this.person(await this.identityByNames(names), PrincipalService.groups(claims, this.config.oidc.groupsClaim));
+    const clientId = CLIENT_CLAIMS.map((c) => claims[c]).find((v): v is string => typeof v === 'string');
+    if (!clientId) throw new ForbiddenException('The token names neither a person nor an OAuth client');
+    return this.client(clientId);
+  }
+
+  /** For the sign-in callback: the identity an ID token names. */
+  async sessionPersonFromIdToken(claims: JWTPayload): Promise<SessionPerson> {
+    const names = PrincipalService.personNames(claims);
+    if (names.length === 0) throw new ForbiddenException('The ID token carries no username or email claim (request the profile and email scopes)');
+    const identity = await this.identityByNames(names);
+    this.assertMaySignIn(identity);
+    return { identityKey: identity.key, groups: PrincipalService.groups(claims, this.config.oidc.groupsClaim) };
+  }
+
+  async fromSession(person: SessionPerson): Promise<Principal> {
+    const identity = await this.em.findOne(Identity, { key: person.identityKey });
+    if (!identity) throw new ForbiddenException('The signed-in identity no longer exists in the system of record');
+    return this.person(identity, person.groups);
+  }
+
+  client(clientId: string): Principal {
+    const roles = this.config.oidc.clientRoles[clientId];
+    if (!roles || roles.length === 0) {
+      throw new ForbiddenException(`Integration client "${clientId}" is not mapped to any role of this service (OIDC_CLIENT_ROLES)`);
+    }
+    return { kind: 'client', identityKey: null, username: clientId, displayName: `integration ${clientId}`, roles: [...roles], clientId };
+  }
+
+  private async person(identity: Identity, groups: string[]): Promise<Principal> {
+    this.assertMaySignIn(identity);
+    const assigned = await this.em.find(AppRoleAssignment, { identityKey: identity.key });
+    const fromGroups = groups.flatMap((g) => this.config.oidc.groupRoles[g] ?? []);
+    const held = new Set<AppRole>([...assigned.map((a) => a.role), ...fromGroups]);
+    return {
+      kind: 'person',
+      identityKey: identity.key,
+      username: identity.username,
+      displayName: identity.name,
+      roles: APP_ROLES.filter((r) => held.has(r)),
+    };
+  }
+
+  private assertMaySignIn(identity: Identity): void {
+    if (identity.status === 'terminated') {
+      throw new ForbiddenException(`Identity ${identity.key} (${identity.username}) is terminated and may not use this service`);
+    }
+  }
+
+  private async identityByNames(names: string[]): Promise<Identity> {
+    // A username match wins over an email match (a username may look like someone's email).
+    let key: string | undefined;
+    for (const column of ['username', 'email'] as const) {
+      for (const name of names) {
+        const rows = await this.em.getConnection().execute<{ key: string }[]>(`SELECT key FROM identity WHERE lower(${column}) = ? LIMIT 1`, [name], 'all');
+        key = rows[0]?.key;
+        if (key) break;
+      }
+      if (key) break;
+    }
+    const identity = key ? await this.em.findOne(Identity, { key }) : null;
+    if (!identity) {
+      throw new ForbiddenException(
+        `Signed in as "${names[0]}", but no identity of the system of record has that username or email; ask an administrator to add you`,
+      );
+    }
+    return identity;
+  }
+}
