@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives the SPEC defaults with embedded services', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.dataDir).toBe('.data');
+    expect(c.database.embedded).toBe(true);
+    expect(c.temporal).toMatchObject({ embedded: true, address: '127.0.0.1:7233', uiPort: 8233, namespace: 'default', taskQueue: 'jml' });
+    expect(c.oidc).toMatchObject({ devIdp: true, issuer: 'http://localhost:4400', devIdpPort: 4400 });
+    expect(c.bootstrapAdmins).toEqual(['admin']);
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', TEMPORAL_ADDRESS: 'no-port', DATABASE_URL: 'mysql://x', SEED_DEMO: 'maybe', APPROVAL_SLA: 'soon' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const named = (error as ConfigError).problems.map((p) => p.split(':')[0]).sort();
+    expect(named).toEqual(['APPROVAL_SLA', 'DATABASE_URL', 'PORT', 'SEED_DEMO', 'TEMPORAL_ADDRESS']);
+  });
+
+  it('never runs the dev IdP in production, and production needs its real dependencies', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER[\s\S]*DATABASE_URL[\s\S]*SESSION_SECRET/);
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      OIDC_ISSUER: 'https://idp.example.org',
+      OIDC_AUDIENCE: 'jml-api',
+      DATABASE_URL: 'postgres://u:p@db/jml',
+      SESSION_SECRET: 'a-long-production-secret',
+    });
+    expect(c.oidc.devIdp).toBe(false);
+    expect(c.database.embedded).toBe(false);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+});
