@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Config } from '../config/config';
 import { migrate } from '../persistence/migrate';
+import { startDevIdp, type DevIdp } from '../auth/dev-idp/start-dev-idp';
 import { findTemporalCli } from '../temporal/cli-binary';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
@@ -66,11 +67,13 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
   const dataDir = resolve(config.dataDir);
   let db: EmbeddedDatabase | undefined;
   let temporal: TemporalDevServer | undefined;
+  let devIdp: DevIdp | undefined;
   let api: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
 
   const stop = async () => {
     await Promise.all([stopChild(api), stopChild(worker)]);
+    await devIdp?.stop();
     await temporal?.stop();
     await db?.stop();
   };
@@ -103,6 +106,20 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
 
     const { applied } = await migrate(ownerUrl);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+    // The development IdP (never in production, never when OIDC_ISSUER names a real one).
+    if (config.oidc.devIdp && config.oidc.issuer) {
+      devIdp = await startDevIdp({
+        port: config.oidc.devIdpPort,
+        issuer: config.oidc.issuer,
+        databaseUrl: serviceUrl,
+        audience: config.oidc.audience,
+        apiPublicUrl: config.publicUrl,
+        keysDir: resolve(dataDir, 'dev-idp'),
+        log,
+      });
+      log(`development IdP ready at ${devIdp.issuer}`);
+    }
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
