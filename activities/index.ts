@@ -1,5 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createProbeActivities } from './probe.activities';
+import { createLeaverActivities } from './leaver.activities';
+import { createTicketActivities } from './tickets.activities';
 import { createRequestActivities } from './requests.activities';
 import { createRequestTaskActivities } from './requests-tasks.activities';
 
@@ -9,6 +11,8 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
+    ...createLeaverActivities(deps),
+    ...createTicketActivities(deps),
     ...createRequestActivities(deps),
     ...createRequestTaskActivities(deps),
   };

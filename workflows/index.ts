@@ -2,3 +2,4 @@
 // only @temporalio/workflow, shared definitions and pure code from libs/domain (see eslint.config.mjs).
 export { probeWorkflow } from './probe.workflow';
 export { joinerWorkflow, moverWorkflow } from './request.workflow';
+export { leaverWorkflow } from './leaver.workflow';

@@ -73,6 +73,9 @@ const schema = z.object({
   TASK_DUE: duration.default('3d'),
   TICKET_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+  LEAVER_ESCALATION_INTERVAL: duration.default('4h'),
+  LEAVER_RECONCILE_INTERVAL: duration.default('5m'),
+  TICKET_DELIVERY_TIMEOUT: duration.default('30s'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -129,6 +132,8 @@ export interface Config {
     taskDue: string;
   };
   tickets: { hmacSecret: string | undefined; smtpUrl: string | undefined };
+  /** Leaver timing: escalation steps after a missed due time, task re-read period, one ticket delivery attempt. */
+  leaver: { escalationInterval: string; reconcileInterval: string; deliveryTimeout: string };
 }
 
 export class ConfigError extends Error {
@@ -222,6 +227,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskDue: c.TASK_DUE,
     },
     tickets: { hmacSecret: c.TICKET_HMAC_SECRET, smtpUrl: c.SMTP_URL },
+    leaver: {
+      escalationInterval: c.LEAVER_ESCALATION_INTERVAL,
+      reconcileInterval: c.LEAVER_RECONCILE_INTERVAL,
+      deliveryTimeout: c.TICKET_DELIVERY_TIMEOUT,
+    },
   };
 }
 

@@ -2,9 +2,10 @@ import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261126000000Ledger } from './Migration20261126000000_ledger';
 import { Migration20261126010000Identity } from './Migration20261126010000_identity';
-import { Migration20261127070000AppRoles } from './Migration20261127070000_app_roles';
 import { Migration20261127050000Requests } from './Migration20261127050000_requests';
 import { Migration20261127060000TicketCallbacks } from './Migration20261127060000_ticket_callbacks';
+import { Migration20261127094600LeaverWorkflowIds } from './Migration20261127094600_leaver_workflow_ids';
+import { Migration20261127070000AppRoles } from './Migration20261127070000_app_roles';
 import { Migration20261127080000Catalog } from './Migration20261127080000_catalog';
 
 /**
@@ -18,4 +19,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261127060000_ticket_callbacks', class: Migration20261127060000TicketCallbacks },
   { name: 'Migration20261127070000_app_roles', class: Migration20261127070000AppRoles },
   { name: 'Migration20261127080000_catalog', class: Migration20261127080000Catalog },
+  { name: 'Migration20261127094600_leaver_workflow_ids', class: Migration20261127094600LeaverWorkflowIds },
 ];

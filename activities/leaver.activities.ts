@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../libs/audit/ledger';
+import { deprovisionDueAt } from '../libs/domain/sla';
+import { sqlCatalog } from '../libs/requests/catalog-adapter';
+import type { CatalogPort } from '../libs/requests/catalog-port';
+import type { ActivityDeps } from './deps';
+import { cancelPendingRequestsOf, escalationRecipients, slaReport, systemsByKey, type LeaverTaskRow } from './leaver-support';
+
+export interface LeaverTaskPlan {
+  taskId: string;
+  system: string;
+  channel: string;
+  dueAt: string;
+}
+
+interface RequestRow {
+  id: string;
+  status: string;
+  identity_key: string;
+  workflow_id: string;
+  effective_at: Date | null;
+}
+
+const lock = async (tx: EntityManager, requestId: string): Promise<RequestRow> => {
+  const [r] = await tx.execute<RequestRow[]>(
+    'SELECT id, status, identity_key, workflow_id, effective_at FROM request WHERE id = ? FOR UPDATE',
+    [requestId],
+  );
+  if (!r) throw ApplicationFailure.nonRetryable(`request ${requestId} not found`, 'RequestNotFound');
+  return r;
+};
+
+const notScheduled = (r: RequestRow) =>
+  ApplicationFailure.create({ message: `leaver request is ${r.status}, no longer scheduled`, type: 'LeaverNotScheduled', nonRetryable: true });
+
+/**
+ * Leaver activities: each one use case, its own fork, one transaction that takes the request's
+ * row lock first (as every writer of a request does), changes state and appends its audit events
+ * last. Each is idempotent: a retry after a commit finds the work done and returns the same answer.
+ */
+export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort = sqlCatalog) {
+  const fork = () => deps.orm.em.fork();
+
+  return {
+    async recordLeaverRequest(input: {
+      requestId: string; identityKey: string; workflowId: string; reason: string; effectiveAt: string;
+      urgent: boolean; justification: string | null; requester: AuditActor;
+    }): Promise<void> {
+      await fork().transactional(async (tx) => {
+        const existing = await tx.execute('SELECT 1 FROM request WHERE id = ?', [input.requestId]);
+        if (existing.length > 0) return;
+        await tx.execute(
+          `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, justification,
+                                changes, workflow_id, effective_at)
+           VALUES (?, 'leaver', 'scheduled', ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+          [input.requestId, input.identityKey, input.requester.type, input.requester.id, input.requester.name, input.justification,
+            JSON.stringify({ reason: input.reason, urgent: input.urgent }), input.workflowId, input.effectiveAt],
+        );
+        await recordAuditEvent(tx, {
+          actor: input.requester,
+          action: 'request.created',
+          subject: { type: 'request', id: input.requestId },
+          requestId: input.requestId,
+          workflowId: input.workflowId,
+          details: { kind: 'leaver', identity: input.identityKey, reason: input.reason, effectiveAt: input.effectiveAt, urgent: input.urgent, justification: input.justification },
+          idempotencyKey: `request:${input.requestId}:created`,
+        });
+      });
+    },
+
+    async cancelScheduledLeaver(input: { requestId: string; by: AuditActor; reason: string | null }): Promise<void> {
+      await fork().transactional(async (tx) => {
+        const r = await lock(tx, input.requestId);
+        if (r.status === 'cancelled') return;
+        if (r.status !== 'scheduled') throw notScheduled(r);
+        await tx.execute(`UPDATE request SET status = 'cancelled', outcome = 'cancelled', completed_at = now(), updated_at = now() WHERE id = ?`, [r.id]);
+        await recordAuditEvent(tx, {
+          actor: input.by, action: 'request.cancelled', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
+          details: { kind: 'leaver', reason: input.reason, effectiveAt: r.effective_at }, idempotencyKey: `request:${r.id}:cancelled`,
+        });
+      });
+    },
+
+    async bringLeaverForward(input: { requestId: string; by: AuditActor; effectiveAt: string }): Promise<void> {
+      await fork().transactional(async (tx) => {
+        const r = await lock(tx, input.requestId);
+        if (r.status !== 'scheduled') throw notScheduled(r);
+        const from = r.effective_at ? new Date(r.effective_at).toISOString() : null;
+        if (from === input.effectiveAt) return;
+        await tx.execute('UPDATE request SET effective_at = ?, updated_at = now() WHERE id = ?', [input.effectiveAt, r.id]);
+        await recordAuditEvent(tx, {
+          actor: input.by, action: 'leaver.brought_forward', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
+          details: { from, to: input.effectiveAt }, idempotencyKey: `request:${r.id}:brought-forward:${input.effectiveAt}`,
+        });
+      });
+    },
+
+    /**
+     * The effective time: terminates the identity, opens one revoke task per system where it holds
+     * any access (requested or imported), due within the system's SLA, and cancels its pending
+     * joiner/mover requests with their tasks. All in one transaction.
+     */
+    async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ tasks: LeaverTaskPlan[]; cancelledRequests: string[] }> {
+      return fork().transactional(async (tx) => {
+        const r = await lock(tx, input.requestId);
+        if (r.status !== 'scheduled') {
+          const rows = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
+          return { tasks: rows.map(toPlan), cancelledRequests: [] };
+        }
+        const now = new Date();
+        await tx.execute(`UPDATE identity SET status = 'terminated', end_date = current_date, updated_at = now() WHERE key = ?`, [r.identity_key]);
+        const held = await catalog.currentRoles(tx, r.identity_key);
+        const bySystem = new Map<string, Set<string>>();
+        for (const role of held) for (const e of role.entitlements) {
+          if (!bySystem.has(e.system)) bySystem.set(e.system, new Set());
+          bySystem.get(e.system)!.add(e.entitlement);
+        }
+        const systems = await systemsByKey(tx, [...bySystem.keys()]);
+        const tasks: LeaverTaskPlan[] = [];
+        for (const s of systems.sort((a, b) => a.key.localeCompare(b.key))) {
+          const t = { taskId: randomUUID(), system: s.key, channel: s.channel, dueAt: deprovisionDueAt(now, s.deprovisionSlaHours) };
+          await tx.execute(
+            `INSERT INTO task (id, request_id, workflow_id, identity_key, system_key, action, entitlements, due_at, urgent, channel)
+             VALUES (?, ?, ?, ?, ?, 'revoke', ?::jsonb, ?, ?, ?)`,
+            [t.taskId, r.id, r.workflow_id, r.identity_key, s.key, JSON.stringify([...bySystem.get(s.key)!].sort()), t.dueAt, input.urgent, s.channel],
+          );
+          tasks.push(t);
+        }
+        const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
+        await tx.execute(`UPDATE request SET status = 'provisioning', updated_at = now() WHERE id = ?`, [r.id]);
+
+        const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id };
+        await recordAuditEvent(tx, { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identity_key },
+          details: { at: now.toISOString() }, idempotencyKey: `request:${r.id}:identity-terminated` });
+        for (const c of cancelled) {
+          await recordAuditEvent(tx, { ...base, action: 'request.cancelled', subject: { type: 'request', id: c.id },
+            requestId: c.id, workflowId: c.workflowId, details: { reason: 'leaver', leaverRequestId: r.id, cancelledTasks: c.taskIds },
+            idempotencyKey: `request:${c.id}:cancelled` });
+        }
+        for (const t of tasks) {
+          await recordAuditEvent(tx, { ...base, action: 'task.created', subject: { type: 'task', id: t.taskId },
+            details: { system: t.system, action: 'revoke', entitlements: [...bySystem.get(t.system)!].sort(), dueAt: t.dueAt, urgent: input.urgent, channel: t.channel },
+            idempotencyKey: `task:${t.taskId}:created` });
+        }
+        await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
+          details: { identity: r.identity_key, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
+          idempotencyKey: `request:${r.id}:effective` });
+        return { tasks, cancelledRequests: cancelled.map((c) => c.id) };
+      });
+    },
+
+    async readLeaverTasks(input: { requestId: string }): Promise<{ taskId: string; status: 'open' | 'done' | 'cancelled' }[]> {
+      const rows = await fork().execute<{ id: string; status: 'open' | 'done' | 'cancelled' }[]>(
+        'SELECT id, status FROM task WHERE request_id = ?', [input.requestId]);
+      return rows.map((x) => ({ taskId: x.id, status: x.status }));
+    },
+
+    /** A missed due time: level 1 reminds the owners, 2 adds their managers, 3 the admins. */
+    async escalateLeaverTask(input: { requestId: string; taskId: string; level: 1 | 2 | 3 }): Promise<boolean> {
+      return fork().transactional(async (tx) => {
+        const r = await lock(tx, input.requestId);
+        const [t] = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE id = ? FOR UPDATE', [input.taskId]);
+        if (!t || t.status !== 'open' || t.escalation_level >= input.level || r.status !== 'provisioning') return false;
+        const recipients = await escalationRecipients(tx, catalog, t.system_key, input.level);
+        await tx.execute('UPDATE task SET escalation_level = ?, updated_at = now() WHERE id = ?', [input.level, t.id]);
+        await recordAuditEvent(tx, {
+          actor: SYSTEM_ACTORS.worker, action: 'task.escalated', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflow_id,
+          details: { level: input.level, step: ['reminder', 'owners_manager', 'admins'][input.level - 1], recipients, system: t.system_key,
+            dueAt: new Date(t.due_at).toISOString(), overdueMs: Date.now() - new Date(t.due_at).getTime() },
+          idempotencyKey: `task:${t.id}:escalated:${input.level}`,
+        });
+        return true;
+      });
+    },
+
+    /** Every task closed: the request completes with met/breached per system, and the access is recorded as revoked. */
+    async closeLeaver(input: { requestId: string }): Promise<{ outcome: string; systems: ReturnType<typeof slaReport>['systems'] }> {
+      return fork().transactional(async (tx) => {
+        const r = await lock(tx, input.requestId);
+        const rows = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
+        const report = slaReport(rows);
+        if (r.status !== 'provisioning') return report;
+        await tx.execute(
+          `UPDATE request SET status = 'completed', outcome = ?, completed_at = now(), updated_at = now(),
+                  changes = changes || jsonb_build_object('sla', ?::jsonb) WHERE id = ?`,
+          [report.outcome, JSON.stringify(report.systems), r.id],
+        );
+        const revoked = await tx.execute<{ id: string }[]>(
+          `UPDATE access_assignment SET status = 'revoked', revoked_at = now(), revoked_by_request = ?, revoke_reason = 'leaver'
+            WHERE identity_key = ? AND status = 'active' RETURNING id`,
+          [r.id, r.identity_key],
+        );
+        await recordAuditEvent(tx, {
+          actor: SYSTEM_ACTORS.worker, action: 'request.completed', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
+          details: { kind: 'leaver', outcome: report.outcome, systems: report.systems, revokedAssignments: revoked.map((x) => x.id) },
+          idempotencyKey: `request:${r.id}:completed`,
+        });
+        return report;
+      });
+    },
+  };
+}
+
+const toPlan = (t: LeaverTaskRow): LeaverTaskPlan => ({ taskId: t.id, system: t.system_key, channel: t.channel, dueAt: new Date(t.due_at).toISOString() });
+
+export type LeaverActivities = ReturnType<typeof createLeaverActivities>;

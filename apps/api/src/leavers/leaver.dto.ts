@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+
+const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+export class CreateLeaverDto {
+  @ApiProperty({ description: 'Identity key (employee id) of the leaver.', example: 'E1001' })
+  @IsString()
+  @Length(1, 64)
+  identity: string;
+
+  @ApiProperty({ enum: ['voluntary', 'involuntary', 'for_cause'] })
+  @IsIn(['voluntary', 'involuntary', 'for_cause'])
+  reason: 'voluntary' | 'involuntary' | 'for_cause';
+
+  @ApiPropertyOptional({ description: 'ISO-8601 with offset; default now. Ignored for for_cause (always immediate).', example: '2026-12-01T17:00:00+01:00' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(WITH_OFFSET, { message: 'effectiveAt must carry a UTC offset (Z or +hh:mm)' })
+  effectiveAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  justification?: string;
+}
+
+export class CancelLeaverDto {
+  @ApiPropertyOptional({ example: 'Resignation withdrawn' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class BringForwardDto {
+  @ApiPropertyOptional({ description: 'New effective time (earlier than the current one); default now.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(WITH_OFFSET, { message: 'effectiveAt must carry a UTC offset (Z or +hh:mm)' })
+  effectiveAt?: string;
+}
+
+export class LeaverAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['leaver'] }) kind: string;
+  @ApiProperty({ enum: ['scheduled', 'provisioning', 'completed', 'cancelled'] }) status: string;
+  @ApiProperty({ example: 'leaver-E1001' }) workflowId: string;
+  @ApiProperty() effectiveAt: string;
+  @ApiProperty() urgent: boolean;
+}
