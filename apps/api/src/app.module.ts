@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics';
 import { AuthModule } from './auth/auth.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { LeaversModule } from './leavers/leavers.module';
+import { CatalogModule } from './catalog/catalog.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         TicketsModule,
         LeaversModule,
+        CatalogModule,
       ],
       controllers: [HealthController],
     };

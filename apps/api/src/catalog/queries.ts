@@ -1,0 +1,71 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CATALOG_KEY, IDENTITY_KEY } from '../../../../libs/catalog/inputs';
+
+export class ListQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`)' })
+  @IsOptional() @IsString() @MaxLength(500)
+  cursor?: string;
+}
+
+export class RoleListQuery extends ListQuery {
+  @ApiPropertyOptional({ description: 'Only roles whose current version is owned by this identity' })
+  @IsOptional() @Matches(IDENTITY_KEY, { message: 'owner must be an identity key' })
+  owner?: string;
+}
+
+export class SodListQuery extends ListQuery {
+  @ApiPropertyOptional({ enum: ['active', 'retired', 'all'], default: 'active' })
+  @IsOptional() @IsIn(['active', 'retired', 'all'])
+  status?: 'active' | 'retired' | 'all';
+}
+
+export class IdentityListQuery extends ListQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  department?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(IDENTITY_KEY, { message: 'manager must be an identity key' })
+  manager?: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'active', 'terminated'] }) @IsOptional() @IsIn(['pending', 'active', 'terminated'])
+  status?: 'pending' | 'active' | 'terminated';
+
+  @ApiPropertyOptional({ description: 'Search key, username, name or email (case-insensitive)' }) @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+}
+
+export class AccessReportQuery extends ListQuery {
+  @ApiPropertyOptional() @IsOptional() @Matches(IDENTITY_KEY, { message: 'identity must be an identity key' })
+  identity?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(CATALOG_KEY, { message: 'role must be a role key' })
+  role?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(CATALOG_KEY, { message: 'system must be a system key' })
+  system?: string;
+
+  @ApiPropertyOptional({ enum: ['request', 'imported'] }) @IsOptional() @IsIn(['request', 'imported'])
+  provenance?: 'request' | 'imported';
+}
+
+export class ImportQuery {
+  @ApiPropertyOptional({ default: false, description: 'Validate and report what would change; write nothing' })
+  @IsOptional() @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export const EXPORT_ENTITIES = ['systems', 'entitlements', 'roles', 'sodRules', 'identities', 'access'] as const;
+
+export class ExportQuery {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+
+  @ApiPropertyOptional({ enum: EXPORT_ENTITIES, description: 'format=csv: one entity as a text/csv file' })
+  @IsOptional() @IsIn([...EXPORT_ENTITIES])
+  entity?: (typeof EXPORT_ENTITIES)[number];
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { accessReport, sodReport } from '../../../../libs/catalog/reports.service';
+import { Roles } from '../auth/policy';
+import { AccessReportQuery, ListQuery } from './queries';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1/reports')
+export class CatalogReportsController {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Who has access to what, and why: every active assignment with its provenance. */
+  @Get('access')
+  @Roles('auditor', 'admin')
+  @ApiOkResponse({ description: '{ items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, ... }], nextCursor }' })
+  access(@Query() q: AccessReportQuery) {
+    return accessReport(this.em, q);
+  }
+
+  /** Detective SoD over everyone's current access, against the rules in force. */
+  @Get('sod')
+  @Roles('auditor', 'admin')
+  @ApiOkResponse({ description: '{ generatedAt, rulesEvaluated, identitiesEvaluated, identitiesInConflict, items: [{ identity, name, findings }], nextCursor }' })
+  sod(@Query() q: ListQuery) {
+    return sodReport(this.em, q);
+  }
+}
