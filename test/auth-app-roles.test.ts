@@ -39,7 +39,7 @@ describe('PUT/GET /api/v1/identities/{key}/app-roles', () => {
       headers: { ...(await auth.authHeader(as)), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   }
 
   async function events(subject: string) {
@@ -92,10 +92,10 @@ describe('PUT/GET /api/v1/identities/{key}/app-roles', () => {
 
     // The new roles take effect on the next call, without a new token.
     const me = await fetch(`${api.url}/api/v1/me`, { headers: await auth.authHeader('frank') });
-    expect((await me.json()).roles).toEqual(['requester', 'auditor']);
+    expect(((await me.json()) as any).roles).toEqual(['requester', 'auditor']);
 
     const read = await fetch(`${api.url}/api/v1/identities/E501/app-roles`, { headers: await auth.authHeader('erin') });
-    expect((await read.json()).roles).toEqual(['requester', 'auditor']);
+    expect(((await read.json()) as any).roles).toEqual(['requester', 'auditor']);
     expect((await verifyLedger(orm.em.fork())).valid).toBe(true);
   });
 

@@ -102,7 +102,7 @@ describe('sign-in and GET /api/v1/me', () => {
   it('accepts a bearer token and names the identity', async () => {
     const res = await fetch(`${api}/api/v1/me`, { headers: await auth.authHeader('Bob.Jones@example.test') });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.identity.key).toBe('E200');
     expect(body.roles).toEqual(['approver', 'auditor']);
   });
@@ -110,7 +110,7 @@ describe('sign-in and GET /api/v1/me', () => {
   it('maps an integration client to its configured roles', async () => {
     const res = await fetch(`${api}/api/v1/me`, { headers: { authorization: `Bearer ${await auth.clientToken('hr-system')}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect((await res.json()) as any).toEqual({
       principal: { kind: 'client', username: 'hr-system', displayName: 'integration hr-system' },
       identity: null,
       roles: ['hr'],
@@ -128,7 +128,7 @@ describe('sign-in and GET /api/v1/me', () => {
     await pg.end();
     const res = await fetch(`${api}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(403);
-    expect((await res.json()).message).toMatch(/no identity of the system of record has that username or email/);
+    expect(((await res.json()) as any).message).toMatch(/no identity of the system of record has that username or email/);
   });
 
   it('answers 401 without credentials and sends security headers', async () => {

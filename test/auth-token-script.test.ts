@@ -34,13 +34,13 @@ describe('npm run token', () => {
     expect(token.split('.')).toHaveLength(3);
     const res = await fetch(`${api.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ identity: { key: 'E300' }, roles: ['hr'] });
+    expect((await res.json()) as any).toMatchObject({ identity: { key: 'E300' }, roles: ['hr'] });
   });
 
   it('prints a client-credentials token with --client', async () => {
     const { stdout } = await run(process.execPath, [script, '--client', 'helpdesk'], { env: env() });
     const res = await fetch(`${api.url}/api/v1/me`, { headers: { authorization: `Bearer ${stdout.trim()}` } });
-    expect(await res.json()).toMatchObject({ principal: { kind: 'client', username: 'helpdesk' }, roles: ['system_owner'] });
+    expect((await res.json()) as any).toMatchObject({ principal: { kind: 'client', username: 'helpdesk' }, roles: ['system_owner'] });
   });
 
   it('fails with a clear message for someone not in the system of record', async () => {

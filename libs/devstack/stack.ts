@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Config } from '../config/config';
 import { migrate } from '../persistence/migrate';
+import { seedDemoIfEmpty } from '../seed/seed-demo';
 import { startDevIdp, type DevIdp } from '../auth/dev-idp/start-dev-idp';
 import { findTemporalCli } from '../temporal/cli-binary';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
@@ -106,6 +107,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
 
     const { applied } = await migrate(ownerUrl);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+    if (config.seedDemo !== false) await seedDemoIfEmpty(serviceUrl, log);
 
     // The development IdP (never in production, never when OIDC_ISSUER names a real one).
     if (config.oidc.devIdp && config.oidc.issuer) {
@@ -132,6 +134,8 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: config.temporal.namespace,
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      // The API sees DATABASE_URL from here on, which would turn the embedded default off.
+      BOOTSTRAP_ADMINS: config.bootstrapAdmins.join(','),
     };
     [worker, api] = await Promise.all([
       forkReady(resolve(distDir, 'apps/worker/src/main.js'), env, stdio, 'worker'),

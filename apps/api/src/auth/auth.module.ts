@@ -67,7 +67,11 @@ export class AuthModule implements NestModule, OnModuleInit {
     const https = this.config.publicUrl.startsWith('https:');
     consumer
       .apply(
-        helmet(),
+        helmet({
+          // Over plain http (development) neither HSTS nor upgrading requests makes sense.
+          strictTransportSecurity: https || this.config.isProduction,
+          contentSecurityPolicy: { directives: { upgradeInsecureRequests: https || this.config.isProduction ? [] : null } },
+        }),
         session({
           name: SESSION_COOKIE,
           secret: this.config.sessionSecret ?? DEVELOPMENT_SESSION_SECRET,
