@@ -40,8 +40,8 @@ export const sqlCatalog: CatalogPort = {
       `SELECT s.key, s.name, s.owners, s.channel, s.target, s.deprovision_sla_hours,
               COALESCE((SELECT jsonb_agg(jsonb_build_object('key', e.key, 'name', e.name, 'privileged', e.privileged) ORDER BY e.key)
                           FROM entitlement e WHERE e.system_key = s.key), '[]'::jsonb) AS entitlements
-         FROM target_system s WHERE s.key = ANY(?::text[])`,
-      [keys],
+         FROM target_system s WHERE s.key IN (SELECT jsonb_array_elements_text(?::jsonb))`,
+      [JSON.stringify(keys)],
     );
     return rows.map((r) => ({
       key: r.key,
@@ -82,9 +82,9 @@ export const sqlCatalog: CatalogPort = {
       await tx.execute(
         `INSERT INTO access_assignment
            (identity_key, role_key, role_version, entitlements, provenance, request_id, approved_by, approved_at, task_ids, granted_at)
-         VALUES (?, ?, ?, ?::jsonb, 'request', ?, ?::text[], now(), ?::text[], now())
+         VALUES (?, ?, ?, ?::jsonb, 'request', ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now(), ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now())
          ON CONFLICT (identity_key, role_key) WHERE status = 'active' DO NOTHING`,
-        [identityKey, v.key, v.version, JSON.stringify(v.entitlements), p.requestId, p.approvedBy, taskIds],
+        [identityKey, v.key, v.version, JSON.stringify(v.entitlements), p.requestId, JSON.stringify(p.approvedBy), JSON.stringify(taskIds)],
       );
     }
   },
@@ -93,8 +93,8 @@ export const sqlCatalog: CatalogPort = {
     if (roles.length === 0) return;
     await tx.execute(
       `UPDATE access_assignment SET status = 'revoked', revoked_at = now(), revoked_by_request = ?, revoke_reason = ?
-        WHERE identity_key = ? AND role_key = ANY(?::text[]) AND status = 'active'`,
-      [p.requestId, `removed by request ${p.requestId}`, identityKey, roles],
+        WHERE identity_key = ? AND role_key IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'active'`,
+      [p.requestId, `removed by request ${p.requestId}`, identityKey, JSON.stringify(roles)],
     );
   },
 };

@@ -72,9 +72,9 @@ export async function relayOutbox(em: EntityManager, getClient: () => Promise<Cl
     const byId = opts.ids && opts.ids.length > 0;
     const rows = await tx.execute<OutboxRow[]>(
       `SELECT id::text AS id, kind, workflow_id, payload, attempts FROM workflow_outbox
-        WHERE delivered_at IS NULL AND ${byId ? 'id = ANY(?::bigint[])' : 'next_attempt_at <= now()'}
+        WHERE delivered_at IS NULL AND ${byId ? 'id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)' : 'next_attempt_at <= now()'}
         ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      byId ? [opts.ids, opts.limit ?? 100] : [opts.limit ?? 100],
+      byId ? [JSON.stringify(opts.ids), opts.limit ?? 100] : [opts.limit ?? 100],
     );
     if (rows.length === 0) return 0;
     let delivered = 0;
