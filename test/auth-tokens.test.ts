@@ -132,6 +132,12 @@ describe('bearer token validation', () => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('treats a configured integration client as a client even when its token carries a username claim', async () => {
+    const res = await me(await signWithIdpKey(claims({ sub: 'svc-1', client_id: 'hr-system', preferred_username: 'service-account-hr-system' })));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ principal: { kind: 'client', username: 'hr-system' }, roles: ['hr'] });
+  });
+
   it('refuses an integration client that is not mapped to any role with 403', async () => {
     const res = await me(await signWithIdpKey(claims({ sub: 'stranger', preferred_username: undefined, client_id: 'stranger' })));
     expect(res.status).toBe(403);

@@ -43,9 +43,12 @@ export class PrincipalService {
   }
 
   async fromAccessToken(claims: JWTPayload): Promise<Principal> {
+    const clientId = CLIENT_CLAIMS.map((c) => claims[c]).find((v): v is string => typeof v === 'string');
+    // A configured integration client is one even when its IdP adds a username claim (Keycloak's
+    // service-account-<client>); such clients use client credentials, never a person's sign-in.
+    if (clientId && this.config.oidc.clientRoles[clientId]) return this.client(clientId);
     const names = PrincipalService.personNames(claims);
     if (names.length > 0) return this.person(await this.identityByNames(names), PrincipalService.groups(claims, this.config.oidc.groupsClaim));
-    const clientId = CLIENT_CLAIMS.map((c) => claims[c]).find((v): v is string => typeof v === 'string');
     if (!clientId) throw new ForbiddenException('The token names neither a person nor an OAuth client');
     return this.client(clientId);
   }
