@@ -53,7 +53,7 @@ function fromJson(body: Record<string, unknown>): CollectedRows {
 const CSV_COLUMNS: Record<BundleEntity, { list?: string[]; json?: string[]; int?: string[]; bool?: string[] }> = {
   systems: { list: ['owners'], int: ['deprovisionSlaHours'] },
   entitlements: { bool: ['privileged'] },
-  roles: { json: ['entitlements', 'approvalPolicy'] },
+  roles: { json: ['entitlements', 'approvalPolicy'], int: ['version'] },
   sodRules: { json: ['sets'] },
   identities: {},
   access: { int: ['roleVersion'], list: ['approvedBy'] },

@@ -71,13 +71,18 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   const people = dropDuplicates('identities', validateRows('identities', rows.identities, problems), (i) => i.key, problems);
   const access = dropDuplicates('access', validateRows('access', rows.access, problems), (a) => accessKey(a.identity, a.role), problems, 'role');
 
-  const bundleIds = new Set(people.map((p) => p.value.key));
+  // Keys of rows that failed their own validation still count as present, so one bad row is
+  // reported once, not again by every row that refers to it.
+  const rawKeys = (entity: BundleEntity) => new Set(rows[entity].map((r) => (r.data as { key?: unknown } | null)?.key).filter((k): k is string => typeof k === 'string'));
+  const bundleIds = rawKeys('identities');
+  const bundleRoles = rawKeys('roles');
+  const invalidSystems = new Set([...rawKeys('systems')].filter((k) => !systems.some((s) => s.value.key === k)));
   const bundleSystems = new Map(systems.map((s) => [s.value.key, new Set(s.value.entitlements.map((e) => e.key))]));
-  const bundleRoles = new Set(roles.map((r) => r.value.key));
   const refs: CatalogRefs = {
     hasIdentity: (k) => bundleIds.has(k) || db.identities.has(k),
     hasRole: (k) => bundleRoles.has(k) || db.roles.has(k),
     entitlement: (s, k) => {
+      if (invalidSystems.has(s)) return 'ok';
       if (!bundleSystems.has(s) && !db.systems.has(s)) return 'unknown_system';
       return bundleSystems.get(s)?.has(k) || db.entitlements.get(s)?.has(k) ? 'ok' : 'unknown_entitlement';
     },
@@ -112,7 +117,8 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   check('access', access, (a: AccessImportRow, p) => {
     if (!refs.hasIdentity(a.identity)) p.add('identity', `unknown identity "${a.identity}"`);
     if (!refs.hasRole(a.role)) return p.add('role', `unknown role "${a.role}"`);
-    const latest = producedVersion.get(a.role) ?? db.roles.get(a.role)!.latest;
+    const latest = producedVersion.get(a.role) ?? db.roles.get(a.role)?.latest;
+    if (latest === undefined) return; // its role row is invalid, and reported there
     const version = a.roleVersion ?? latest;
     if (version !== latest && !db.roles.get(a.role)?.versions.has(version)) p.add('roleVersion', `role "${a.role}" has no version ${version}`);
     if (!p.empty) return;
@@ -120,6 +126,7 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
     else accessCreate.push({ identity: a.identity, role: a.role, version, grantedAt: a.grantedAt ?? null });
   });
 
+  const order: (BundleEntity | 'bundle')[] = ['bundle', 'systems', 'entitlements', 'roles', 'sodRules', 'identities', 'access'];
   const plan: ImportPlan = {
     problems,
     digest: createHash('sha256').update(canonical(body)).digest('hex'),
@@ -133,6 +140,7 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   diffSystems(systems, db, plan);
   diffRules(rules, db, plan, problems);
   diffIdentities(people, db, plan);
+  problems.sort((a, b) => order.indexOf(a.entity) - order.indexOf(b.entity) || (a.row ?? 0) - (b.row ?? 0));
   return plan;
 }
 
