@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { holdRole, http, people, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { temporalClient } from './support/services';
+
+/**
+ * Re-records the joiner and mover histories replayed by test/replay-requests.test.ts:
+ *   npm run -s build && npx jest --selectProjects integration --runInBand --testMatch '**\/test/replay-requests.record.ts'
+ * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
+ * new ones so running executions stay covered.
+ */
+describe('record joiner and mover histories', () => {
+  let stack: RequestStack;
+  let api: ReturnType<typeof http>;
+
+  beforeAll(async () => {
+    stack = await startRequestStack({ APPROVAL_SLA: '2s', APPROVAL_REMINDER: '1s' });
+    api = http(stack);
+    await people(stack.db, [{ key: 'adm', roles: ['admin'] }, { key: 'boss' }, { key: 'mgr', manager: 'boss' }, { key: 'req', roles: ['requester'] }, { key: 'own' }, { key: 'mv', manager: 'mgr' }]);
+    await seedSystem(stack.owner, 'ehr', ['own'], ['clinician', 'reader']);
+    await seedRole(stack.owner, 'ehr-clinician', 'own', [['ehr', 'clinician']], [{ kind: 'manager' }, { kind: 'system_owner' }]);
+    await seedRole(stack.owner, 'ehr-reader', 'own', [['ehr', 'reader']], [{ kind: 'manager' }]);
+    await holdRole(stack.owner, 'mv', 'ehr-clinician');
+  });
+  afterAll(() => stack?.stop());
+
+  async function save(workflowId: string, file: string) {
+    const t = await temporalClient();
+    try {
+      const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(join(__dirname, 'histories', file), historyToJSON(history));
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('joiner: two approval steps, a reminder, one task attested', async () => {
+    const { body } = await api.post('/api/v1/requests/joiner', 'req', {
+      identity: { key: 'J1', username: 'j1', email: 'j1@example.org', name: 'J One', department: 'D', title: 'T', manager: 'mgr', startDate: '2027-01-04' },
+      roles: ['ehr-clinician'], justification: 'recorded',
+    });
+    await api.waitStep(body.id, 1);
+    await new Promise((r) => setTimeout(r, 1200)); // let the reminder fire
+    await api.post(`/api/v1/requests/${body.id}/decisions`, 'mgr', { decision: 'approve', comment: 'ok' });
+    await api.waitStep(body.id, 2);
+    await api.post(`/api/v1/requests/${body.id}/decisions`, 'own', { decision: 'approve', comment: 'ok' });
+    const prov = await api.waitStatus(body.id, 'provisioning');
+    await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
+    await api.waitStatus(body.id, 'completed');
+    await save(body.workflowId, 'joiner-completed.json');
+  });
+
+  it('mover: escalated approval, grant and revoke tasks, org change', async () => {
+    const { body } = await api.post('/api/v1/requests/mover', 'req', {
+      identity: 'mv', addRoles: ['ehr-reader'], removeRoles: ['ehr-clinician'], changes: { title: 'Reader' }, justification: 'recorded',
+    });
+    await api.waitStep(body.id, 1);
+    await new Promise((r) => setTimeout(r, 2500)); // reminder, then escalation to boss
+    await api.post(`/api/v1/requests/${body.id}/decisions`, 'boss', { decision: 'approve', comment: 'ok' });
+    const prov = await api.waitStatus(body.id, 'provisioning');
+    for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
+    await api.waitStatus(body.id, 'completed');
+    await save(body.workflowId, 'mover-completed.json');
+  });
+});

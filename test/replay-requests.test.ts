@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+
+/**
+ * Replays committed joiner and mover histories (test/histories, re-recorded by
+ * test/replay-requests.record.ts) against today's workflow code, plus a negative control.
+ */
+describe.each(['joiner-completed.json', 'mover-completed.json'])('replay %s', (file) => {
+  const raw = JSON.parse(readFileSync(join(__dirname, 'histories', file), 'utf8'));
+  const history = historyFromJSON(raw);
+
+  it("today's workflow code replays it", async () => {
+    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../workflows') }, history)).resolves.toBeUndefined();
+  });
+
+  it('negative control: an unguarded incompatible change is caught', async () => {
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: require.resolve('./replay-requests-incompatible') }, history),
+    ).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+});
