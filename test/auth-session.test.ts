@@ -135,7 +135,10 @@ describe('sign-in and GET /api/v1/me', () => {
     const res = await fetch(`${api}/api/v1/me`);
     expect(res.status).toBe(401);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('strict-transport-security')).toBeTruthy();
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Plain http in tests: HSTS is sent only in production or behind an https PUBLIC_URL.
+    expect(res.headers.get('strict-transport-security')).toBeNull();
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
