@@ -12,12 +12,10 @@ export async function loadRefs(
   const ids = [...new Set(need.identities ?? [])];
   const systems = [...new Set(need.systems ?? [])];
   const roles = [...new Set(need.roles ?? [])];
-  const [foundIds, foundSystems, foundEnts, foundRoles] = await Promise.all([
-    ids.length ? em.find(Identity, { key: { $in: ids } }, { fields: ['key'] }) : [],
-    systems.length ? em.find(TargetSystem, { key: { $in: systems } }, { fields: ['key'] }) : [],
-    systems.length ? em.find(Entitlement, { systemKey: { $in: systems } }) : [],
-    roles.length ? em.find(Role, { key: { $in: roles } }) : [],
-  ]);
+  const foundIds = ids.length ? await em.find(Identity, { key: { $in: ids } }, { fields: ['key'] }) : [];
+  const foundSystems = systems.length ? await em.find(TargetSystem, { key: { $in: systems } }, { fields: ['key'] }) : [];
+  const foundEnts = systems.length ? await em.find(Entitlement, { systemKey: { $in: systems } }) : [];
+  const foundRoles = roles.length ? await em.find(Role, { key: { $in: roles } }) : [];
   const idSet = new Set(foundIds.map((i) => i.key));
   const sysSet = new Set(foundSystems.map((s) => s.key));
   const entSet = new Set(foundEnts.map((e) => `${e.systemKey}/${e.key}`));

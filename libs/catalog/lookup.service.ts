@@ -51,10 +51,9 @@ export async function findRoleVersions(em: EntityManager, refs: { role: string; 
 export async function findSystems(em: EntityManager, keys: string[]): Promise<SystemView[]> {
   if (keys.length === 0) return [];
   const unique = [...new Set(keys)];
-  const [systems, ents] = await Promise.all([
-    em.find(TargetSystem, { key: { $in: unique } }, { orderBy: { key: 'asc' } }),
-    em.find(Entitlement, { systemKey: { $in: unique } }),
-  ]);
+  // Sequential: `em` may be a transaction's (one connection).
+  const systems = await em.find(TargetSystem, { key: { $in: unique } }, { orderBy: { key: 'asc' } });
+  const ents = await em.find(Entitlement, { systemKey: { $in: unique } });
   return systems.map((s) => systemView(s, ents));
 }
 

@@ -49,23 +49,30 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+async function sequence<T extends readonly (() => Promise<unknown>)[]>(steps: T): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const step of steps) out.push(await step());
+  return out as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
 export async function loadState(em: EntityManager): Promise<DbState> {
   const q = <T>(sql: string) => em.execute<T[]>(sql, [], 'all');
-  const [ids, systems, ents, roles, versions, rules, access] = await Promise.all([
-    q<DbIdentity>(`SELECT key, username, email, name, department, title, manager, status,
+  // One after the other: the queries share the transaction's single connection.
+  const [ids, systems, ents, roles, versions, rules, access] = await sequence([
+    () => q<DbIdentity>(`SELECT key, username, email, name, department, title, manager, status,
                           to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date FROM identity`),
-    q<DbSystem>(`SELECT key, name, owners, channel, target, deprovision_sla_hours FROM target_system`),
-    q<{ system_key: string; key: string; name: string; privileged: boolean }>(`SELECT system_key, key, name, privileged FROM entitlement`),
-    q<{ key: string; latest_version: number; name: string; description: string; owner: string; risk: string; entitlements: unknown; approval_policy: unknown }>(
+    () => q<DbSystem>(`SELECT key, name, owners, channel, target, deprovision_sla_hours FROM target_system`),
+    () => q<{ system_key: string; key: string; name: string; privileged: boolean }>(`SELECT system_key, key, name, privileged FROM entitlement`),
+    () => q<{ key: string; latest_version: number; name: string; description: string; owner: string; risk: string; entitlements: unknown; approval_policy: unknown }>(
       `SELECT r.key, r.latest_version, v.name, v.description, v.owner, v.risk, v.entitlements, v.approval_policy
          FROM role r JOIN role_version v ON v.role_key = r.key AND v.version = r.latest_version`,
     ),
-    q<{ role_key: string; version: number }>(`SELECT role_key, version FROM role_version`),
-    q<{ key: string; name: string; description: string; severity: string; action: string; sets: unknown; revision: number; retired: boolean }>(
+    () => q<{ role_key: string; version: number }>(`SELECT role_key, version FROM role_version`),
+    () => q<{ key: string; name: string; description: string; severity: string; action: string; sets: unknown; revision: number; retired: boolean }>(
       `SELECT key, name, description, severity, action, sets, revision, retired_at IS NOT NULL AS retired FROM sod_rule`,
     ),
-    q<{ identity_key: string; role_key: string }>(`SELECT identity_key, role_key FROM access_assignment WHERE status = 'active'`),
-  ]);
+    () => q<{ identity_key: string; role_key: string }>(`SELECT identity_key, role_key FROM access_assignment WHERE status = 'active'`),
+  ] as const);
   const entitlements = new Map<string, Map<string, { name: string; privileged: boolean }>>();
   for (const e of ents) {
     if (!entitlements.has(e.system_key)) entitlements.set(e.system_key, new Map());
