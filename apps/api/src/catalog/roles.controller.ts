@@ -44,7 +44,7 @@ export class RolesController {
 
   @Get(':key/versions')
   @Authenticated()
-  @ApiOkResponse({ type: [RoleResponse], description: 'Every version, oldest first' })
+  @ApiOkResponse({ type: RolePage, description: 'Every version, oldest first (one page)' })
   versions(@Param('key') key: string) {
     return listRoleVersions(this.em, key).then((items) => ({ items, nextCursor: null }));
   }
