@@ -24,6 +24,8 @@ export class TestHelpdesk {
   private failStatus = 503;
   private hangNextCount = 0;
   private hangMs = 0;
+  private slowNextCount = 0;
+  private slowMs = 0;
   private server: Server | null = null;
   private seq = 0;
   private readonly open = new Set<ServerResponse>();
@@ -47,6 +49,15 @@ export class TestHelpdesk {
   hangNext(n: number, ms: number): void {
     this.hangNextCount = n;
     this.hangMs = ms;
+  }
+
+  /**
+   * The next `n` accepted tickets are created at once but answered only after `ms` (the answer a
+   * caller that dies meanwhile never sees): the "delivered, not yet recorded" window.
+   */
+  slowNext(n: number, ms: number): void {
+    this.slowNextCount = n;
+    this.slowMs = ms;
   }
 
   /** Resolves once at least `n` distinct tickets exist. */
@@ -112,6 +123,15 @@ export class TestHelpdesk {
     const ref = `HD-${++this.seq}`;
     this.tickets.set(key, { ref, idempotencyKey: key, ticket, receivedAt: Date.now() });
     this.waiters = this.waiters.filter((w) => (this.tickets.size >= w.n ? (w.resolve(), false) : true));
+    if (this.slowNextCount > 0) {
+      this.slowNextCount--;
+      this.open.add(res);
+      setTimeout(() => {
+        this.open.delete(res);
+        if (!res.destroyed) this.created(res, ref, 201);
+      }, this.slowMs).unref();
+      return;
+    }
     return this.created(res, ref, 201);
   }
 

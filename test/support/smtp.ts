@@ -21,6 +21,8 @@ export interface ReceivedMail {
 export class TestSmtpServer {
   readonly messages: ReceivedMail[] = [];
   private tempFailNext = 0;
+  private slowNextCount = 0;
+  private slowMs = 0;
   private server: SMTPServer | null = null;
   private waiters: { n: number; resolve: () => void }[] = [];
 
@@ -35,6 +37,15 @@ export class TestSmtpServer {
 
   failNext(n: number): void {
     this.tempFailNext = n;
+  }
+
+  /**
+   * The next `n` messages are stored at once but their `250 OK` is held back `ms`: the sender
+   * cannot know the message arrived (a worker killed meanwhile will send it again).
+   */
+  slowNext(n: number, ms: number): void {
+    this.slowNextCount = n;
+    this.slowMs = ms;
   }
 
   byMessageId(messageId: string): ReceivedMail[] {
@@ -67,6 +78,11 @@ export class TestSmtpServer {
           const to = session.envelope.rcptTo.map((r) => r.address);
           this.messages.push(parseMail(raw, to));
           this.waiters = this.waiters.filter((w) => (this.distinctMessageIds >= w.n ? (w.resolve(), false) : true));
+          if (this.slowNextCount > 0) {
+            this.slowNextCount--;
+            setTimeout(() => callback(), this.slowMs).unref();
+            return;
+          }
           callback();
         });
       },
