@@ -3,7 +3,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
 import { closeMailers } from '../libs/tickets/email';
 import { computeSignature } from '../libs/tickets/signing';
-import { taskClosedSignal } from '../workflows/definitions';
 import { leaverWorkflowId } from '../workflows/leaver-definitions';
 import { startApi } from './support/api';
 import { createIdentity, startAuthHarness, type AuthHarness } from './support/auth';
@@ -84,10 +83,11 @@ describe('leaver workflow', () => {
   const events = async (requestId: string) =>
     (await owner.query(`SELECT action, subject_id, actor_id, details FROM audit_event WHERE request_id = $1 ORDER BY seq`, [requestId])).rows;
 
-  /** Named attestation of a queue/email task (what POST /tasks/{id}/complete records), then the signal. */
-  async function attest(taskId: string, workflowId: string) {
-    await owner.query(`UPDATE task SET status = 'done', completed_by = 'own1', completed_by_name = 'System Owner', completed_at = now() WHERE id = $1`, [taskId]);
-    await temporal.client.workflow.getHandle(workflowId).signal(taskClosedSignal, { taskId, status: 'done', by: 'own1' });
+  /** Named attestation of a queue/email task by the system's owner over HTTP (the workflow is signalled through the outbox). */
+  async function attest(taskId: string) {
+    const res = await post(`/api/v1/tasks/${taskId}/complete`, { note: 'access removed' }, { authorization: `Bearer ${await auth.tokenFor('own1')}` });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ id: taskId, status: 'done' });
   }
 
   async function helpdeskResolves(taskId: string) {
@@ -111,8 +111,8 @@ describe('leaver workflow', () => {
     expect((await owner.query('SELECT status FROM identity WHERE key = $1', [key])).rows[0].status).toBe('terminated');
 
     await helpdeskResolves(ehr.id);
-    await attest(tasks[1].id, r.json.workflowId);
-    await attest(tasks[2].id, r.json.workflowId);
+    await attest(tasks[1].id);
+    await attest(tasks[2].id);
     const result = await temporal.client.workflow.getHandle(r.json.workflowId).result();
     expect(result).toMatchObject({ status: 'completed', outcome: 'sla_met' });
     const req = await requestRow(id);
@@ -124,7 +124,13 @@ describe('leaver workflow', () => {
     const actions = (await events(id)).map((e) => e.action);
     expect(actions[0]).toBe('request.created');
     expect(actions.filter((a) => a === 'ticket.delivered')).toHaveLength(3);
-    expect(actions.filter((a) => a === 'task.completed')).toHaveLength(1); // the helpdesk's; the others were attested in SQL here
+    expect(actions.filter((a) => a === 'task.completed')).toHaveLength(3);
+    const completions = (await events(id)).filter((e) => e.action === 'task.completed');
+    expect(completions.map((e) => [e.subject_id, e.actor_id])).toEqual(
+      expect.arrayContaining([[tasks[1].id, 'own1'], [tasks[2].id, 'own1']]));
+    const attested = await tasksOf(id);
+    expect((await owner.query(`SELECT completed_by, completed_by_name, note FROM task WHERE id = $1`, [attested[2].id])).rows[0])
+      .toEqual({ completed_by: 'own1', completed_by_name: 'System Owner', note: 'access removed' });
     expect(actions.at(-1)).toBe('request.completed');
   });
 
@@ -202,7 +208,7 @@ describe('leaver workflow', () => {
     expect(escalations.map((e) => [e.details.level, e.details.step, e.details.recipients])).toEqual([
       [1, 'reminder', ['own1']], [2, 'owners_manager', ['boss']], [3, 'admins', ['adm1']],
     ]);
-    await attest(task.id, r.json.workflowId);
+    await attest(task.id);
     const result = await temporal.client.workflow.getHandle(r.json.workflowId).result();
     expect(result.outcome).toBe('sla_breached');
     expect((await requestRow(r.json.id)).changes.sla).toEqual([expect.objectContaining({ system: 'lab', sla: 'breached', escalationLevel: 3 })]);
