@@ -89,10 +89,15 @@ describe('helpdesk ticket callback', () => {
     expect(r.json).toMatchObject({ taskId, status: 'done', completedByName: 'Walter Skinner' });
     const s = await snapshot(taskId);
     expect(s.task).toEqual({ status: 'done', completed_by: 'helpdesk:pacs', completed_by_name: 'Walter Skinner', note: 'Account disabled in PACS' });
-    const ev = await owner.query(`SELECT action, actor_type, actor_name, details FROM audit_event WHERE subject_id = $1`, [taskId]);
-    expect(ev.rows).toHaveLength(1);
-    expect(ev.rows[0]).toMatchObject({ action: 'task.completed', actor_type: 'client', actor_name: 'Walter Skinner (via pacs helpdesk)' });
-    expect(ev.rows[0].details).toMatchObject({ via: 'helpdesk_callback', resolver: { name: 'Walter Skinner' } });
+    // The shared attestation (task.completed, as POST /tasks/{id}/complete writes it), then the callback itself.
+    const ev = await owner.query(`SELECT action, actor_type, actor_id, actor_name, details FROM audit_event WHERE subject_id = $1 ORDER BY seq`, [taskId]);
+    expect(ev.rows.map((e) => e.action)).toEqual(['task.completed', 'ticket.resolved']);
+    expect(ev.rows[0]).toMatchObject({ actor_type: 'client', actor_id: 'helpdesk:pacs', actor_name: 'Walter Skinner' });
+    expect(ev.rows[0].details).toMatchObject({ system: 'pacs', note: 'Account disabled in PACS', externalRef: 'HD-7' });
+    expect(ev.rows[1]).toMatchObject({ actor_type: 'client', actor_id: 'helpdesk:pacs', actor_name: 'Walter Skinner (via pacs helpdesk)' });
+    expect(ev.rows[1].details).toMatchObject({ via: 'helpdesk_callback', resolver: { name: 'Walter Skinner', email: 'wskinner@example.org' } });
+    const signal = await owner.query(`SELECT payload FROM workflow_outbox WHERE workflow_id = (SELECT workflow_id FROM task WHERE id = $1)`, [taskId]);
+    expect(signal.rows.map((x) => x.payload)).toEqual([expect.objectContaining({ signal: 'taskClosed', args: [expect.objectContaining({ taskId, status: 'done' })] })]);
 
     // The same signed request again (a replay inside the window): 409, nothing changes.
     const before = await snapshot(taskId);

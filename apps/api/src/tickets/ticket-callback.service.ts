@@ -1,12 +1,13 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import type { ForkOptions } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
 import { recordAuditEvent } from '../../../../libs/audit/ledger';
 import { parseTicketCallback } from '../../../../libs/tickets/callback';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../../libs/tickets/signing';
-import { TemporalClientService } from '../../../../libs/temporal/temporal-client.module';
-import { taskClosedSignal } from '../../../../workflows/definitions';
+import { completeTask } from '../../../../libs/requests/task-completion';
+import { OutboxRelayService } from '../requests/outbox-relay.service';
 import type { TicketCallbackResultDto } from './ticket-callback.dto';
 
 interface TaskRow {
@@ -27,17 +28,17 @@ const REASONS: Record<string, string> = {
 
 /**
  * A helpdesk resolved a ticket: verify it came from the helpdesk (HMAC), is fresh and not a
- * replay, then close the task with the resolver's name as the attestation. The replay key, the
- * task's closure and its audit event commit in one transaction: a refused callback changes nothing.
+ * replay, then close the task with the resolver's name as the attestation through the same
+ * `completeTask` as `POST /tasks/{id}/complete` (request row lock first, then the task). The
+ * attestation, its `task.completed` event, the workflow signal (outbox), the replay key and the
+ * `ticket.resolved` event commit in one transaction: a refused callback changes nothing.
  */
 @Injectable()
 export class TicketCallbackService {
-  private readonly logger = new Logger(TicketCallbackService.name);
-
   constructor(
     private readonly em: EntityManager,
     @Inject(CONFIG) private readonly config: Config,
-    private readonly temporal: TemporalClientService,
+    private readonly relay: OutboxRelayService,
   ) {}
 
   async handle(rawBody: Buffer | undefined, headers: Record<string, string | string[] | undefined>): Promise<TicketCallbackResultDto> {
@@ -65,29 +66,25 @@ export class TicketCallbackService {
     }
 
     const result = await this.em.fork().transactional(async (tx) => {
+      const [seen] = await tx.execute<{ callback_id: string }[]>('SELECT callback_id FROM ticket_callback WHERE callback_id = ?', [cb.callbackId]);
+      if (seen) throw replayed(cb.callbackId);
+      const [task] = await tx.execute<TaskRow[]>('SELECT id, request_id, workflow_id, system_key, status, channel FROM task WHERE id = ?', [cb.ticketId]);
+      if (!task) throw new NotFoundException(`ticket ${cb.ticketId} not found`);
+      if (task.channel !== 'webhook') throw new ConflictException(`ticket ${cb.ticketId} was not sent to a helpdesk`);
+      // The one attestation path (issue 5's): request lock, then the task, its closure, task.completed, the outbox signal.
+      const by = { type: 'client' as const, id: `helpdesk:${task.system_key}`, name: cb.resolvedBy.name };
+      const done = await completeTask(joinTransaction(tx), {
+        taskId: task.id, by, note: cb.note ?? '', externalRef: cb.externalRef ?? null, requireOwner: false,
+      });
       const fresh = await tx.execute<{ callback_id: string }[]>(
         `INSERT INTO ticket_callback (callback_id, task_id, signed_at, resolver_name, resolver_email, external_ref, note)
          VALUES (?, ?, to_timestamp(?), ?, ?, ?, ?) ON CONFLICT (callback_id) DO NOTHING RETURNING callback_id`,
         [cb.callbackId, cb.ticketId, check.timestamp, cb.resolvedBy.name, cb.resolvedBy.email ?? null, cb.externalRef ?? null, cb.note ?? null],
       );
-      if (fresh.length === 0) throw new ConflictException(`callback ${cb.callbackId} was already processed (replay refused)`);
-      const [task] = await tx.execute<TaskRow[]>(
-        'SELECT id, request_id, workflow_id, system_key, status, channel FROM task WHERE id = ? FOR UPDATE',
-        [cb.ticketId],
-      );
-      if (!task) throw new NotFoundException(`ticket ${cb.ticketId} not found`);
-      if (task.channel !== 'webhook') throw new ConflictException(`ticket ${cb.ticketId} was not sent to a helpdesk`);
-      if (task.status !== 'open') throw new ConflictException(`task ${cb.ticketId} is already ${task.status}`);
-      const by = `helpdesk:${task.system_key}`;
-      const [done] = await tx.execute<{ completed_at: Date }[]>(
-        `UPDATE task SET status = 'done', completed_by = ?, completed_by_name = ?, completed_at = now(), note = ?,
-                external_ref = coalesce(?, external_ref), updated_at = now()
-         WHERE id = ? RETURNING completed_at`,
-        [by, cb.resolvedBy.name, cb.note ?? null, cb.externalRef ?? null, task.id],
-      );
+      if (fresh.length === 0) throw replayed(cb.callbackId);
       await recordAuditEvent(tx, {
-        actor: { type: 'client', id: by, name: `${cb.resolvedBy.name} (via ${task.system_key} helpdesk)` },
-        action: 'task.completed',
+        actor: { ...by, name: `${cb.resolvedBy.name} (via ${task.system_key} helpdesk)` },
+        action: 'ticket.resolved',
         subject: { type: 'task', id: task.id },
         requestId: task.request_id,
         workflowId: task.workflow_id,
@@ -100,27 +97,28 @@ export class TicketCallbackService {
           resolvedAt: cb.resolvedAt ?? null,
           system: task.system_key,
         },
-        idempotencyKey: `task:${task.id}:completed`,
+        idempotencyKey: `ticket-callback:${cb.callbackId}`,
       });
-      return { task, completedAt: new Date(done.completed_at), by };
+      return { taskId: task.id, completedAt: done.task.completedAt!, outboxId: done.outboxId };
     });
 
-    await this.notifyWorkflow(result.task.workflow_id, result.task.id, result.by);
+    this.relay.kick([result.outboxId]);
     return {
-      taskId: result.task.id,
+      taskId: result.taskId,
       status: 'done',
       completedByName: cb.resolvedBy.name,
       completedAt: result.completedAt.toISOString(),
     };
   }
+}
 
-  /** Best effort: the workflows also re-read their open tasks on every timer, so a lost signal only delays. */
-  private async notifyWorkflow(workflowId: string, taskId: string, by: string): Promise<void> {
-    try {
-      const client = await this.temporal.getClient();
-      await client.workflow.getHandle(workflowId).signal(taskClosedSignal, { taskId, status: 'done', by });
-    } catch (err) {
-      this.logger.warn(`task ${taskId} closed but workflow ${workflowId} was not signalled: ${(err as Error).message}`);
-    }
-  }
+const replayed = (callbackId: string) => new ConflictException(`callback ${callbackId} was already processed (replay refused)`);
+
+/**
+ * `completeTask` forks the EntityManager it is given and opens a transaction on the fork; this one
+ * forks inside the caller's transaction instead (a savepoint), so the attestation, the replay key
+ * and the `ticket.resolved` event commit or roll back together.
+ */
+function joinTransaction(tx: EntityManager): EntityManager {
+  return { fork: (options?: ForkOptions) => tx.fork({ ...options, keepTransactionContext: true }) } as unknown as EntityManager;
 }

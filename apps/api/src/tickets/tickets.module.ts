@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TemporalClientModule } from '../../../../libs/temporal/temporal-client.module';
+import { RequestsModule } from '../requests/requests.module';
 import { TicketCallbackController } from './ticket-callback.controller';
 import { TicketCallbackService } from './ticket-callback.service';
 
 @Module({
-  imports: [TemporalClientModule],
+  imports: [RequestsModule],
   controllers: [TicketCallbackController],
   providers: [TicketCallbackService],
 })
