@@ -20,11 +20,13 @@ function searchAttributes(attrs: Record<string, string>): SearchAttributePair[] 
     .map(([name, value]) => ({ key: KEYS[name as keyof typeof KEYS], value }) as SearchAttributePair);
 }
 
+/** How long a claimed row is leased to the relay that claimed it (then another may retry it). */
+const LEASE_SECONDS = 30;
 /** Backoff of an undelivered row: 1 s, 2 s, 4 s ... capped at 30 s. */
-const retryDelayMs = (attempts: number) => Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5));
+const retryDelayMs = (attempts: number) => Math.min(30_000, 1000 * 2 ** Math.min(Math.max(attempts - 1, 0), 5));
 
-/** `true` when the row is done with (delivered, or the workflow is closed and can take no signal). */
-async function deliver(client: Client, row: OutboxRow): Promise<{ done: boolean; note: string | null }> {
+/** Resolves when the row is done with (delivered, or the workflow is closed and can take no signal). */
+async function deliver(client: Client, row: OutboxRow): Promise<string | null> {
   if (row.kind === 'start') {
     const p = row.payload as StartPayload;
     try {
@@ -38,16 +40,16 @@ async function deliver(client: Client, row: OutboxRow): Promise<{ done: boolean;
         // A re-driven start after the workflow finished must not run it a second time.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
-      return { done: true, note: null };
+      return null;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { done: true, note: 'already started' };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already started';
       throw err;
     }
   }
   const p = row.payload as SignalPayload;
   try {
     await client.workflow.getHandle(row.workflow_id).signal(p.signal, ...p.args);
-    return { done: true, note: null };
+    return null;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     // Not found: either not started yet (retry) or already closed (nothing left to tell it).
@@ -56,47 +58,67 @@ async function deliver(client: Client, row: OutboxRow): Promise<{ done: boolean;
       .describe()
       .then((d) => d.status.name !== 'RUNNING')
       .catch(() => false);
-    if (closed) return { done: true, note: 'workflow already closed' };
+    if (closed) return 'workflow already closed';
     throw err;
   }
 }
 
 /**
- * Delivers due outbox rows (or just `ids`) in id order. Rows are claimed with `FOR UPDATE SKIP
- * LOCKED`, so several API processes relay side by side without delivering a row twice at once;
- * a row is marked delivered only after Temporal accepted it, so a crash in between re-delivers it
- * (starts are idempotent by workflow id, signals are deduplicated by the workflow).
+ * Delivers due outbox rows (or just `ids`). Rows are claimed by a short lease (`FOR UPDATE SKIP
+ * LOCKED`, then `next_attempt_at` pushed out), so several API processes relay side by side, and
+ * no database connection is held while Temporal is called. A row is marked delivered only after
+ * Temporal accepted it: a crash in between re-delivers it after the lease (starts are idempotent
+ * by workflow id, signals are deduplicated by the workflow). Rows of one workflow go in id order;
+ * different workflows in parallel.
  */
 export async function relayOutbox(em: EntityManager, getClient: () => Promise<Client>, opts: { ids?: string[]; limit?: number } = {}): Promise<number> {
-  return em.fork().transactional(async (tx) => {
-    const byId = opts.ids && opts.ids.length > 0;
-    const rows = await tx.execute<OutboxRow[]>(
-      `SELECT id::text AS id, kind, workflow_id, payload, attempts FROM workflow_outbox
-        WHERE delivered_at IS NULL AND ${byId ? 'id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)' : 'next_attempt_at <= now()'}
-        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      byId ? [JSON.stringify(opts.ids), opts.limit ?? 100] : [opts.limit ?? 100],
-    );
-    if (rows.length === 0) return 0;
-    let delivered = 0;
-    let client: Client | null = null;
-    const failed = new Set<string>();
-    for (const row of rows) {
-      try {
-        // Keep per-workflow order: once one row of a workflow fails, its later rows wait too.
-        if (failed.has(row.workflow_id)) throw new Error('an earlier message to this workflow is undelivered');
-        client ??= await getClient();
-        const r = await deliver(client, row);
-        await tx.execute(`UPDATE workflow_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = ? WHERE id = ?`, [r.note, row.id]);
-        delivered++;
-      } catch (err) {
-        failed.add(row.workflow_id);
-        const message = err instanceof Error ? err.message : String(err);
-        await tx.execute(
-          `UPDATE workflow_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = now() + (? || ' milliseconds')::interval WHERE id = ?`,
-          [message.slice(0, 500), String(retryDelayMs(row.attempts)), row.id],
-        );
+  const db = em.fork();
+  const byId = !!opts.ids && opts.ids.length > 0;
+  const rows = await db.execute<OutboxRow[]>(
+    `UPDATE workflow_outbox SET next_attempt_at = now() + interval '${LEASE_SECONDS} seconds', attempts = attempts + 1
+      WHERE id IN (SELECT id FROM workflow_outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                      ${byId ? 'AND id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)' : ''}
+                    ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+      RETURNING id::text AS id, kind, workflow_id, payload, attempts`,
+    byId ? [JSON.stringify(opts.ids), opts.limit ?? 200] : [opts.limit ?? 200],
+  );
+  if (rows.length === 0) return 0;
+  const groups = new Map<string, OutboxRow[]>();
+  for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) groups.set(r.workflow_id, [...(groups.get(r.workflow_id) ?? []), r]);
+
+  let client: Client;
+  try {
+    client = await getClient();
+  } catch (err) {
+    await release(db, rows, err);
+    throw err;
+  }
+  let delivered = 0;
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (let i = 0; i < group.length; i++) {
+        try {
+          const note = await deliver(client, group[i]);
+          await db.execute(`UPDATE workflow_outbox SET delivered_at = now(), last_error = ? WHERE id = ?`, [note, group[i].id]);
+          delivered++;
+        } catch (err) {
+          await release(db, group.slice(i), err);
+          return;
+        }
       }
-    }
-    return delivered;
-  });
+    }),
+  );
+  return delivered;
+}
+
+/** Gives undelivered rows back for a retry after their backoff, recording why. */
+async function release(db: EntityManager, rows: OutboxRow[], err: unknown): Promise<void> {
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+  for (const r of rows) {
+    await db.execute(
+      `UPDATE workflow_outbox SET last_error = ?, next_attempt_at = now() + (? || ' milliseconds')::interval WHERE id = ? AND delivered_at IS NULL`,
+      [message, String(retryDelayMs(r.attempts)), r.id],
+    );
+  }
 }

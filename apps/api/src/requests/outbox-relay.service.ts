@@ -35,13 +35,29 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     await Promise.allSettled([this.running, ...this.pending]);
   }
 
-  /** Delivers these rows now, without making the caller wait (the sweep is the safety net). */
+  private readonly queued: string[] = [];
+  private draining: Promise<void> | null = null;
+
+  /**
+   * Delivers these rows soon, without making the caller wait: kicks are coalesced into batches
+   * (one claim per batch, workflows in parallel). The sweep is the safety net.
+   */
   kick(ids: string[]): void {
-    const p = relayOutbox(this.orm.em, () => this.temporal.getClient(), { ids }).catch((err) =>
-      this.logger.warn(`immediate delivery deferred to the relay: ${String(err)}`),
-    );
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    this.queued.push(...ids);
+    if (this.draining) return;
+    const drain = (async () => {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, 200);
+        await relayOutbox(this.orm.em, () => this.temporal.getClient(), { ids: batch }).catch((err) =>
+          this.logger.warn(`immediate delivery deferred to the relay: ${String(err)}`),
+        );
+      }
+    })().finally(() => {
+      this.draining = null;
+      this.pending.delete(drain);
+    });
+    this.draining = drain;
+    this.pending.add(drain);
   }
 
   /** One sweep over every due row; overlapping sweeps are skipped. */

@@ -1,0 +1,171 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { personTokens } from '../libs/auth/dev-tokens';
+import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
+import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
+import { freePort } from '../libs/devstack/ports';
+import { mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
+
+const RATE = Number(process.env.BENCH_REQUESTS_RATE ?? 50);
+const SECONDS = Number(process.env.BENCH_REQUESTS_SECONDS ?? 60);
+const APPROVALS = Number(process.env.BENCH_REQUESTS_APPROVALS ?? 50);
+
+const rssOf = (pid: number | undefined) => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+
+/** Starts a service process from the build and resolves once it reports ready over IPC. */
+function startProcess(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(join(__dirname, '..', script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/**
+ * Request intake (joiner POST at RATE/s for SECONDS s: p50/p95/p99, errors) and approval-to-tasks
+ * -ready latency (decision POST until every task of the request is delivered), with the API and
+ * worker as real processes from the build, and their peak RSS.
+ */
+export async function run(given?: BenchServices): Promise<BenchResult> {
+  const services = given ?? (await startBenchServices());
+  const db = await services.freshDatabase();
+  const owner = new Client({ connectionString: db.ownerUrl });
+  await owner.connect();
+  const procs: ChildProcess[] = [];
+  const idpPort = await freePort();
+  const issuer = `http://127.0.0.1:${idpPort}`;
+  const idp = await startDevIdp({ port: idpPort, issuer, databaseUrl: db.serviceUrl, audience: 'jml-api', apiPublicUrl: 'http://127.0.0.1', keysDir: join(services.dataDir, `idp-${db.name}`) });
+  try {
+    for (const [key, role] of [['adm', 'admin'], ['req', 'requester'], ['mgr', null], ['own', null]] as const) {
+      await owner.query(`INSERT INTO identity (key, username, email, name) VALUES ($1, $1, $1 || '@example.org', $1)`, [key]);
+      if (role) await owner.query(`INSERT INTO app_role_assignment (identity_key, role, granted_by) VALUES ($1, $2, 'bench')`, [key, role]);
+    }
+    for (const s of ['ehr', 'pacs', 'vpn']) {
+      await owner.query(`INSERT INTO target_system (key, name, owners, channel) VALUES ($1, $1, '{own}', 'queue')`, [s]);
+      await owner.query(`INSERT INTO entitlement (system_key, key, name) VALUES ($1, 'user', 'user')`, [s]);
+    }
+    await owner.query(`INSERT INTO role (key, latest_version) VALUES ('clinician', 1)`);
+    await owner.query(
+      `INSERT INTO role_version (role_key, version, name, owner, risk, entitlements, approval_policy, created_by)
+       VALUES ('clinician', 1, 'Clinician', 'own', 'low', $1::jsonb, '{"steps":[{"kind":"manager"}]}', 'bench')`,
+      [JSON.stringify(['ehr', 'pacs', 'vpn'].map((system) => ({ system, entitlement: 'user' })))],
+    );
+    const port = await freePort();
+    const env = {
+      NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: db.serviceUrl, DATABASE_MIGRATION_URL: db.ownerUrl, TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_TASK_QUEUE: `bench-${db.name}`, DATA_DIR: services.dataDir, OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api',
+      OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret, SESSION_SECRET: 'bench-session-secret-0123456789',
+      RATE_LIMIT_PER_MINUTE: '1000000', PORT: String(port), HOST: '127.0.0.1',
+    };
+    procs.push(await startProcess('apps/worker/src/main.js', env));
+    procs.push(await startProcess('apps/api/src/main.js', env));
+    const [worker, api] = procs;
+    const peak = { api: 0, worker: 0 };
+    const sampler = setInterval(() => {
+      peak.api = Math.max(peak.api, rssOf(api.pid));
+      peak.worker = Math.max(peak.worker, rssOf(worker.pid));
+    }, 250);
+    const base = `http://127.0.0.1:${port}`;
+    const auth = async (u: string) => ({ authorization: `Bearer ${(await personTokens(issuer, u)).accessToken}` });
+    const [reqH, mgrH] = [await auth('req'), await auth('mgr')];
+    const post = (path: string, headers: Record<string, string>, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    // 1. Intake at a fixed rate (open loop: a slow response does not slow the arrivals).
+    const latencies: number[] = [];
+    const ids: string[] = [];
+    let errors = 0;
+    const inflight: Promise<void>[] = [];
+    const total = RATE * SECONDS;
+    const started = Date.now();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = performance.now();
+      inflight.push(
+        post('/api/v1/requests/joiner', reqH, {
+          identity: { key: `B${i}`, username: `b${i}`, email: `b${i}@example.org`, name: `Bench ${i}`, department: 'D', title: 'T', manager: 'mgr', startDate: '2027-01-04' },
+          roles: ['clinician'], justification: 'bench',
+        }).then(async (res) => {
+          latencies.push(performance.now() - t0);
+          if (res.status !== 202) errors++;
+          else ids.push(((await res.json()) as { id: string }).id);
+        }, () => void errors++),
+      );
+    }
+    await Promise.all(inflight);
+    latencies.sort((a, b) => a - b);
+
+    // 2. Approval -> every task of the request delivered, one request at a time.
+    const approvalMs: number[] = [];
+    for (const id of ids.slice(0, APPROVALS)) {
+      for (;;) {
+        const r = await owner.query(`SELECT 1 FROM approval_step WHERE request_id = $1 AND status = 'pending'`, [id]);
+        if (r.rowCount) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const t0 = Date.now();
+      await post(`/api/v1/requests/${id}/decisions`, mgrH, { decision: 'approve', comment: 'bench' });
+      for (;;) {
+        const r = await owner.query(`SELECT count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS d, count(*)::int AS n FROM task WHERE request_id = $1`, [id]);
+        if (r.rows[0].n === 3 && r.rows[0].d === 3) break;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      approvalMs.push(Date.now() - t0);
+    }
+    approvalMs.sort((a, b) => a - b);
+    clearInterval(sampler);
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const p95 = percentile(latencies, 95);
+    const a95 = percentile(approvalMs, 95);
+    return {
+      name: 'requests',
+      rows: [
+        {
+          measure: `request intake: joiner POST at ${RATE}/s for ${SECONDS} s`,
+          result: `p50 ${ms(percentile(latencies, 50))}, p95 ${ms(p95)}, p99 ${ms(percentile(latencies, 99))}, errors ${errors}/${total}`,
+          goal: 'p95 <= 200 ms, zero errors',
+          met: p95 <= 200 && errors === 0 ? 'yes' : 'no',
+          notes: `achieved ${(total / ((Date.now() - started) / 1000)).toFixed(1)} req/s incl. drain; API and worker are separate processes`,
+        },
+        {
+          measure: `approval decision to tasks delivered (3 systems, ${approvalMs.length} requests)`,
+          result: `p50 ${ms(percentile(approvalMs, 50))}, p95 ${ms(a95)}`,
+          goal: 'p95 <= 1 s',
+          met: a95 <= 1000 ? 'yes' : 'no',
+          notes: 'decision POST until every task row has delivered_at (queue channel)',
+        },
+        {
+          measure: 'memory during the request benchmarks',
+          result: `api ${mb(peak.api)} MB, worker ${mb(peak.worker)} MB peak RSS`,
+          goal: '<= 400 MB each',
+          met: peak.api <= 400 * 2 ** 20 && peak.worker <= 400 * 2 ** 20 ? 'yes' : 'no',
+          notes: '',
+        },
+      ],
+    };
+  } finally {
+    for (const p of procs.reverse()) {
+      p.kill('SIGTERM');
+      await new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)));
+    }
+    await idp.stop();
+    await owner.end();
+    if (!given) await services.stop();
+  }
+}
+
+if (require.main === module) {
+  run().then((r) => console.log(JSON.stringify(r, null, 2)), (err) => (console.error(err), process.exit(1)));
+}
