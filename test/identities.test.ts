@@ -20,7 +20,7 @@ describe('identities API', () => {
       headers: { 'content-type': 'application/json', ...(await auth.authHeader(user)) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   }
   const rows = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows;
 

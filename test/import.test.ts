@@ -45,7 +45,8 @@ describe('catalog import and export', () => {
     for (const d of dbs) await d.drop();
   });
 
-  const small = () => ({
+  type Row = Record<string, unknown>;
+  const small = (): { version: number; systems: Row[]; roles: Row[]; sodRules: Row[]; identities: Row[]; access: Row[] } => ({
     version: 1,
     systems: [{ key: 'ehr', name: 'EHR', owners: ['P1'], channel: 'queue', target: null, deprovisionSlaHours: 4, entitlements: [{ key: 'read', name: 'Read' }] }],
     roles: [{ key: 'reader', name: 'Reader', owner: 'P1', risk: 'low', entitlements: [{ system: 'ehr', entitlement: 'read' }], approvalPolicy: { steps: [{ kind: 'manager' }] } }],
@@ -71,7 +72,7 @@ describe('catalog import and export', () => {
     const before = await snapshot();
     const bundle = small();
     bundle.identities[2] = { ...bundle.identities[2], manager: 'NOBODY' };
-    (bundle.roles[0] as Record<string, unknown>).risk = 'extreme';
+    bundle.roles[0].risk = 'extreme';
     const res = await call('POST', '/api/v1/catalog/import', bundle);
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([
@@ -84,7 +85,7 @@ describe('catalog import and export', () => {
 
   it('rejects a cycle in the manager chain, naming every row on it', async () => {
     const bundle = small();
-    bundle.identities[0] = { ...bundle.identities[0], manager: 'P3' } as (typeof bundle.identities)[number];
+    bundle.identities[0] = { ...bundle.identities[0], manager: 'P3' };
     const res = await call('POST', '/api/v1/catalog/import', bundle);
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { row: number; path: string }) => [d.row, d.path])).toEqual([[1, 'manager'], [2, 'manager'], [3, 'manager']]);
@@ -151,7 +152,7 @@ describe('catalog import and export', () => {
         const body = format === 'json' ? exported.body : { csv: (await call('GET', '/api/v1/catalog/export?format=csv')).body.csv };
         const res = await fetch(`${otherApi.url}/api/v1/catalog/import`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await otherAuth.authHeader('root')) }, body: JSON.stringify(body) });
         expect({ format, status: res.status, body: res.status === 200 ? null : await res.json() }).toEqual({ format, status: 200, body: null });
-        const again = await (await fetch(`${otherApi.url}/api/v1/catalog/export`, { headers: await otherAuth.authHeader('root') })).json();
+        const again = (await (await fetch(`${otherApi.url}/api/v1/catalog/export`, { headers: await otherAuth.authHeader('root') })).json()) as Record<string, unknown>;
         // Version numbers are the source's local history (the export carries each role's current content).
         const strip = (b: Record<string, unknown>) => ({ ...b, exportedAt: undefined, roles: (b.roles as Record<string, unknown>[]).map((r) => ({ ...r, version: undefined })), access: (b.access as Record<string, unknown>[]).map((a) => ({ ...a, provenance: undefined, requestId: undefined, approvedBy: undefined, approvedAt: undefined })) });
         expect(strip(again)).toEqual(strip(exported.body));

@@ -50,14 +50,10 @@ export async function getIdentity(em: EntityManager, key: string): Promise<Ident
 }
 
 async function checkUnique(em: EntityManager, key: string | null, body: IdentityBody, p: Problems): Promise<void> {
-  const params: unknown[] = [body.username];
-  let sql = `SELECT key, lower(username) = lower(?) AS same_username`;
-  if (body.email) (sql += `, lower(email) = lower(?) AS same_email`), params.push(body.email);
-  sql += ` FROM identity WHERE (lower(username) = lower(?)`;
-  params.push(body.username);
-  if (body.email) (sql += ` OR lower(email) = lower(?)`), params.push(body.email);
-  sql += `)`;
-  if (key) (sql += ` AND key <> ?`), params.push(key);
+  const email = body.email ?? null;
+  const sql = `SELECT key, lower(username) = lower(?) AS same_username, coalesce(lower(email) = lower(?), false) AS same_email
+                 FROM identity WHERE (lower(username) = lower(?) OR lower(email) = lower(?)) AND key <> ?`;
+  const params = [body.username, email, body.username, email, key ?? ''];
   const rows = await em.execute<{ key: string; same_username: boolean; same_email?: boolean }[]>(sql, params, 'all');
   for (const r of rows) {
     if (r.same_username) p.add('username', `already used by identity "${r.key}"`);

@@ -39,10 +39,22 @@ export async function accessReport(em: EntityManager, f: AccessReportFilter): Pr
     where += ` AND (a.identity_key, a.role_key) > (?, ?)`;
     params.push(i, r ?? '');
   }
-  if (f.identity) (where += ' AND a.identity_key = ?'), params.push(f.identity);
-  if (f.role) (where += ' AND a.role_key = ?'), params.push(f.role);
-  if (f.provenance) (where += ' AND a.provenance = ?'), params.push(f.provenance);
-  if (f.system) (where += ` AND a.entitlements @> jsonb_build_array(jsonb_build_object('system', ?::text))`), params.push(f.system);
+  if (f.identity) {
+    where += ' AND a.identity_key = ?';
+    params.push(f.identity);
+  }
+  if (f.role) {
+    where += ' AND a.role_key = ?';
+    params.push(f.role);
+  }
+  if (f.provenance) {
+    where += ' AND a.provenance = ?';
+    params.push(f.provenance);
+  }
+  if (f.system) {
+    where += ` AND a.entitlements @> jsonb_build_array(jsonb_build_object('system', ?::text))`;
+    params.push(f.system);
+  }
   const rows = await em.execute<
     { identity_key: string; name: string; department: string | null; status: string; role_key: string; role_version: number; entitlements: EntitlementRef[]; provenance: 'request' | 'imported'; request_id: string | null; approved_by: string[]; approved_at: Date | null; import_batch_id: string | null; granted_at: Date }[]
   >(

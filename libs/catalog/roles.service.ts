@@ -22,8 +22,14 @@ export async function listRoles(em: EntityManager, q: PageQuery & { owner?: stri
   const after = decodeCursor(q.cursor);
   const params: unknown[] = [];
   let where = 'TRUE';
-  if (after) (where += ' AND r.key > ?'), params.push(after);
-  if (q.owner) (where += ' AND v.owner = ?'), params.push(q.owner);
+  if (after) {
+    where += ' AND r.key > ?';
+    params.push(after);
+  }
+  if (q.owner) {
+    where += ' AND v.owner = ?';
+    params.push(q.owner);
+  }
   const keys = await em.execute<{ key: string }[]>(
     `SELECT r.key FROM role r JOIN role_version v ON v.role_key = r.key AND v.version = r.latest_version
       WHERE ${where} ORDER BY r.key LIMIT ${limit + 1}`,

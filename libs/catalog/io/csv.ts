@@ -29,20 +29,32 @@ function parseRows(text: string): { line: number; fields: string[] }[] {
   while (i < text.length) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i++;
+      } else {
         if (c === '\n') line++;
         field += c;
         i++;
       }
       continue;
     }
-    if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === ',') fields.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') i++;
-    else if (c === '\n') endRow(), line++, (rowLine = line), i++;
-    else (field += c), i++;
+    if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n') {
+      endRow();
+      line++;
+      rowLine = line;
+    } else if (!(c === '\r' && text[i + 1] === '\n')) {
+      field += c;
+    }
+    i++;
   }
   if (quoted) throw new CsvSyntaxError(rowLine, 'unterminated quoted field');
   if (field !== '' || fields.length > 0) endRow();

@@ -58,7 +58,7 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   const rows = collected.rows;
 
   const ents = dropDuplicates('entitlements', validateRows('entitlements', rows.entitlements, problems), (e) => `${e.system}/${e.key}`, problems);
-  let systems = dropDuplicates('systems', validateRows('systems', rows.systems, problems, (d) => (collected.separateEntitlements ? { ...d, entitlements: [] } : d)), (s) => s.key, problems);
+  const systems = dropDuplicates('systems', validateRows('systems', rows.systems, problems, (d) => (collected.separateEntitlements ? { ...d, entitlements: [] } : d)), (s) => s.key, problems);
   if (collected.separateEntitlements) {
     for (const e of ents) {
       const sys = systems.find((s) => s.value.key === e.value.system);
@@ -107,9 +107,12 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   for (const r of roles) {
     const existing = db.roles.get(r.value.key);
     const content = canonical(versionContent(r.value));
-    if (!existing) roleWrites.push({ input: r.value, version: 1, isNew: true }), producedVersion.set(r.value.key, 1);
-    else if (existing.content !== content) roleWrites.push({ input: r.value, version: existing.latest + 1, isNew: false }), producedVersion.set(r.value.key, existing.latest + 1);
-    else rolesUnchanged++;
+    const version = !existing ? 1 : existing.content !== content ? existing.latest + 1 : null;
+    if (version === null) rolesUnchanged++;
+    else {
+      roleWrites.push({ input: r.value, version, isNew: !existing });
+      producedVersion.set(r.value.key, version);
+    }
   }
 
   const accessCreate: ImportPlan['access']['create'] = [];
