@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Config } from '../config/config';
 import { migrate } from '../persistence/migrate';
 import { seedDemoIfEmpty } from '../seed/seed-demo';
-import { seedDemoIfEmpty } from '../seed/seed-demo';
 import { startDevIdp, type DevIdp } from '../auth/dev-idp/start-dev-idp';
 import { findTemporalCli } from '../temporal/cli-binary';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
@@ -108,7 +107,6 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
 
     const { applied } = await migrate(ownerUrl);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-    if (config.seedDemo !== false) await seedDemoIfEmpty(serviceUrl, log);
     if (config.seedDemo !== false) await seedDemoIfEmpty(serviceUrl, log);
 
     // The development IdP (never in production, never when OIDC_ISSUER names a real one).
