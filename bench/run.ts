@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import * as auditVerify from './audit-verify.bench';
+import * as requests from './requests.bench';
+import * as importBench from './import.bench';
+import * as leaver from './leaver.bench';
 import { startBenchServices, type BenchResult, type BenchServices } from './support';
 
 /**
@@ -13,6 +16,9 @@ type Bench = { name: string; run: (s: BenchServices) => Promise<BenchResult> };
 /** Append new benchmarks here. */
 const benches: Bench[] = [
   { name: 'audit-verify', run: (s) => auditVerify.run(s) },
+  { name: 'requests', run: (s) => requests.run(s) },
+  { name: 'import', run: (s) => importBench.run(s) },
+  { name: 'leaver', run: (s) => leaver.run(s) },
 ];
 
 async function main(): Promise<void> {

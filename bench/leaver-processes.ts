@@ -1,0 +1,68 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A service process started from dist/ (api or worker), with its resident memory sampled. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Highest VmRSS seen (bytes) since start or the last `resetPeak()`. */
+  peakRss(): number;
+  resetPeak(): void;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts `dist/apps/<component>/src/main.js` with exactly `env` (plus PATH/HOME) and resolves
+ * on its `ready` IPC message. RSS is read from /proc every 100 ms.
+ */
+export async function startServiceProcess(component: 'api' | 'worker', env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceProcess> {
+  const main = join(__dirname, '..', 'apps', component, 'src', 'main.js');
+  const child = fork(main, [], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let out = '';
+  const keep = (c: Buffer) => (out = (out + c.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${component} not ready in ${readyTimeoutMs} ms:\n${out}`)), readyTimeoutMs);
+    child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${component} exited before ready (${code ?? signal}):\n${out}`));
+    });
+  });
+  let peak = rssOf(child.pid!);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 100);
+  sampler.unref();
+  return {
+    child,
+    peakRss: () => Math.max(peak, rssOf(child.pid!)),
+    resetPeak: () => (peak = rssOf(child.pid!)),
+    output: () => out,
+    async stop() {
+      clearInterval(sampler);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
