@@ -25,9 +25,10 @@ function rssOf(pid: number): number {
  * Starts `dist/apps/<component>/src/main.js` with exactly `env` (plus PATH/HOME) and resolves
  * on its `ready` IPC message. RSS is read from /proc every 100 ms.
  */
-export async function startServiceProcess(component: 'api' | 'worker', env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServiceProcess> {
+export async function startServiceProcess(component: 'api' | 'worker', env: Record<string, string>, execArgv: string[] = [], readyTimeoutMs = 120_000): Promise<ServiceProcess> {
   const main = join(__dirname, '..', 'apps', component, 'src', 'main.js');
   const child = fork(main, [], {
+    execArgv,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -58,7 +58,8 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;
   try {
-    worker = await startServiceProcess('worker', common);
+    // BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof) is a diagnostic knob; unset, the worker runs as deployed.
+    worker = await startServiceProcess('worker', common, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
     api = await startServiceProcess('api', { ...common, PORT: String(apiPort), HOST: '127.0.0.1' });
     const hr = { authorization: `Bearer ${await integrationToken(issuer, 'hr-system')}`, 'content-type': 'application/json' };
     const start = async (key: string) => {
@@ -115,6 +116,10 @@ export async function run(services: BenchServices): Promise<BenchResult> {
       await sleep(250);
     }
     const arrived = massTasks.filter((t) => receivedAt(t) !== null).length;
+    const [phase] = (await owner.query<{ effective_s: number; p50_s: number }>(
+      `SELECT extract(epoch FROM max(created_at) - to_timestamp($2::double precision / 1000))::float AS effective_s,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::float AS p50_s
+         FROM task WHERE request_id = ANY($1::uuid[])`, [massIds, t0])).rows;
     const allMs = last !== null ? last - t0 : NaN;
     const apiPeak = api.peakRss();
     const workerPeak = worker.peakRss();
@@ -140,7 +145,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
       name: 'leaver',
       rows: [
         { measure: `single leaver, ${SYSTEMS} systems: HR call to every ticket delivered (p50 / p95 over ${singleRuns})`, result: `${s(p50)} / ${s(p95)}`, goal: 'p95 <= 2 s', met: p95 <= 2000 ? 'yes' : 'no', notes: `min ${s(latencies[0])}, max ${s(latencies[latencies.length - 1])}; 4 webhook, 4 email, 4 queue` },
-        { measure: `mass leaver: ${mass.toLocaleString('en')} x ${SYSTEMS} in one burst, all ${expectedTickets.toLocaleString('en')} tickets delivered`, result: Number.isNaN(allMs) ? `${arrived}/${expectedTickets} by timeout` : s(allMs), goal: '<= 120 s', met: allMs <= 120_000 ? 'yes' : 'no', notes: `${mass} POSTs accepted in ${s(acceptedMs)} (64 in flight)` },
+        { measure: `mass leaver: ${mass.toLocaleString('en')} x ${SYSTEMS} in one burst, all ${expectedTickets.toLocaleString('en')} tickets delivered`, result: Number.isNaN(allMs) ? `${arrived}/${expectedTickets} by timeout` : s(allMs), goal: '<= 120 s', met: allMs <= 120_000 ? 'yes' : 'no', notes: `${mass} POSTs accepted in ${s(acceptedMs)} (64 in flight); last leaver effective (tasks written) at ${phase.effective_s?.toFixed(1)} s; task written to delivery recorded p50 ${phase.p50_s?.toFixed(2)} s` },
         { measure: 'mass leaver: duplicate tickets', result: String(duplicates), goal: '0', met: duplicates === 0 ? 'yes' : 'no', notes: `helpdesk re-sends ${helpdesk.resends}, SMTP re-sends ${smtp.resends}, tasks with >1 ticket.delivered ${twice.rows[0].n}; bad signatures ${helpdesk.badSignatures}` },
         { measure: 'mass leaver: ledger rows', result: ledgerRows.toLocaleString('en'), goal: `${expectedLedger.toLocaleString('en')} (${LEDGER_ROWS_PER_LEAVER} per leaver)`, met: ledgerRows === expectedLedger ? 'yes' : 'no', notes: `${breakdown}; whole ledger (${allIds.rowCount} leavers) verifies: ${verified.valid} (${verified.rowsChecked} rows, ${s(verified.durationMs)})` },
         { measure: 'mass leaver: worker peak RSS', result: `${mb(workerPeak)} MB`, goal: '<= 400 MB', met: workerPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/worker/src/main.js, NODE_ENV=production, /proc VmRSS' },
