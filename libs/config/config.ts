@@ -54,6 +54,7 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jml'),
   TEMPORAL_CLI: z.string().min(1).optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(200),
   OIDC_ISSUER: url.optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -105,6 +106,8 @@ export interface Config {
     taskQueue: string;
     cliPath: string | undefined;
     workflowBundle: string | undefined;
+    /** Workflows the worker keeps in memory (LRU); an evicted one is replayed from history when it next wakes. */
+    maxCachedWorkflows?: number;
   };
   oidc: {
     issuer: string | undefined;
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       cliPath: c.TEMPORAL_CLI,
       workflowBundle: c.WORKFLOW_BUNDLE,
+      maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
     },
     oidc: {
       issuer: c.OIDC_ISSUER ?? (devIdp ? `http://localhost:${c.DEV_IDP_PORT}` : undefined),

@@ -28,6 +28,8 @@ export async function createTemporalWorker(
       taskQueue: config.temporal.taskQueue,
       activities: createActivities(deps),
       ...workflowSource(config),
+      // The SDK's default scales with the heap limit (thousands): 1,000 waiting leavers then cost ~1 GB.
+      maxCachedWorkflows: config.temporal.maxCachedWorkflows,
       ...overrides,
     });
     return { worker, connection };
