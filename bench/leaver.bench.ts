@@ -54,6 +54,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     OIDC_CLIENT_ROLES: 'hr-system:hr', SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: apiUrl,
     TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, RATE_LIMIT_PER_MINUTE: '10000000',
     ...(process.env.BENCH_DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: process.env.BENCH_DATABASE_POOL_MAX } : {}),
+    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   };
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;
