@@ -29,7 +29,7 @@ describe('leaver: the worker is killed mid-delivery', () => {
   let temporal: Awaited<ReturnType<typeof temporalClient>>;
   let helpdesk: TestHelpdesk;
   let smtp: TestSmtpServer;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     db = await freshDatabase();

@@ -52,9 +52,18 @@ export class RequestReadService {
       where.push(INVOLVED);
       params.push(me, me, me, me);
     }
-    if (q.status) (where.push('r.status = ?'), params.push(q.status));
-    if (q.kind) (where.push('r.kind = ?'), params.push(q.kind));
-    if (q.identity) (where.push('r.identity_key = ?'), params.push(q.identity));
+    if (q.status) {
+      where.push('r.status = ?');
+      params.push(q.status);
+    }
+    if (q.kind) {
+      where.push('r.kind = ?');
+      params.push(q.kind);
+    }
+    if (q.identity) {
+      where.push('r.identity_key = ?');
+      params.push(q.identity);
+    }
     const after = decodeCursor(q.cursor);
     if (after) {
       const [at, id] = after.split('|');
@@ -115,8 +124,14 @@ export class RequestReadService {
       where.push('EXISTS (SELECT 1 FROM target_system ts WHERE ts.key = t.system_key AND ? = ANY(ts.owners))');
       params.push(this.me(principal));
     }
-    if (q.status) (where.push('t.status = ?'), params.push(q.status));
-    if (q.system) (where.push('t.system_key = ?'), params.push(q.system));
+    if (q.status) {
+      where.push('t.status = ?');
+      params.push(q.status);
+    }
+    if (q.system) {
+      where.push('t.system_key = ?');
+      params.push(q.system);
+    }
     const after = decodeCursor(q.cursor);
     if (after) {
       const [at, id] = after.split('|');
