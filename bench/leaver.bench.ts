@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
@@ -12,7 +11,7 @@ import { ticketMessageId } from '../libs/tickets/email';
 import { ticketIdempotencyKey } from '../libs/tickets/ticket';
 import { BenchHelpdesk, BenchSmtp } from './leaver-receivers';
 import { startServiceProcess, type ServiceProcess } from './leaver-processes';
-import { mb, percentile, type BenchResult, type BenchServices } from './support';
+import { buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
 
 const SECRET = 'bench-ticket-secret-0123456789';
 const SYSTEMS = 12;
@@ -39,9 +38,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   const smtp = await new BenchSmtp().start();
   await seed(owner, helpdesk.url, singleRuns + mass);
 
-  // A production worker runs a prebuilt bundle; build it from this very dist/ so it is never stale.
-  const bundle = join(services.dataDir, `workflow-bundle-${db.name}.js`);
-  execFileSync(process.execPath, [join(__dirname, '..', 'libs', 'temporal', 'bundle.cli.js'), bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const bundle = buildWorkflowBundle(services, db.name);
   const idpPort = await freePort();
   const issuer = `http://127.0.0.1:${idpPort}`;
   const apiPort = await freePort();

@@ -1,35 +1,15 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { personTokens } from '../libs/auth/dev-tokens';
 import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { freePort } from '../libs/devstack/ports';
-import { mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
+import { startServiceProcess, type ServiceProcess } from './leaver-processes';
+import { buildWorkflowBundle, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
 
 const RATE = Number(process.env.BENCH_REQUESTS_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_REQUESTS_SECONDS ?? 60);
 const APPROVALS = Number(process.env.BENCH_REQUESTS_APPROVALS ?? 50);
-
-const rssOf = (pid: number | undefined) => {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-};
-
-/** Starts a service process from the build and resolves once it reports ready over IPC. */
-function startProcess(script: string, env: Record<string, string>): Promise<ChildProcess> {
-  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(join(__dirname, '..', script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 /**
  * Request intake (joiner POST at RATE/s for SECONDS s: p50/p95/p99, errors) and approval-to-tasks
@@ -41,7 +21,7 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
   const db = await services.freshDatabase();
   const owner = new Client({ connectionString: db.ownerUrl });
   await owner.connect();
-  const procs: ChildProcess[] = [];
+  const procs: ServiceProcess[] = [];
   const idpPort = await freePort();
   const issuer = `http://127.0.0.1:${idpPort}`;
   const idp = await startDevIdp({ port: idpPort, issuer, databaseUrl: db.serviceUrl, audience: 'jml-api', apiPublicUrl: 'http://127.0.0.1', keysDir: join(services.dataDir, `idp-${db.name}`) });
@@ -62,19 +42,16 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
     );
     const port = await freePort();
     const env = {
-      NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: db.serviceUrl, DATABASE_MIGRATION_URL: db.ownerUrl, TEMPORAL_ADDRESS: services.temporalAddress,
-      TEMPORAL_TASK_QUEUE: `bench-${db.name}`, DATA_DIR: services.dataDir, OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api',
-      OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret, SESSION_SECRET: 'bench-session-secret-0123456789',
-      RATE_LIMIT_PER_MINUTE: '1000000', PORT: String(port), HOST: '127.0.0.1',
+      NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_TASK_QUEUE: `bench-${db.name}`, WORKFLOW_BUNDLE: buildWorkflowBundle(services, db.name), DATA_DIR: services.dataDir,
+      OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
+      SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PER_MINUTE: '10000000',
     };
-    procs.push(await startProcess('apps/worker/src/main.js', env));
-    procs.push(await startProcess('apps/api/src/main.js', env));
+    // BENCH_CPU_PROF=<dir> is a diagnostic knob: both processes write V8 CPU profiles there.
+    const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    procs.push(await startServiceProcess('worker', env, execArgv));
+    procs.push(await startServiceProcess('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, execArgv));
     const [worker, api] = procs;
-    const peak = { api: 0, worker: 0 };
-    const sampler = setInterval(() => {
-      peak.api = Math.max(peak.api, rssOf(api.pid));
-      peak.worker = Math.max(peak.worker, rssOf(worker.pid));
-    }, 250);
     const base = `http://127.0.0.1:${port}`;
     const auth = async (u: string) => ({ authorization: `Bearer ${(await personTokens(issuer, u)).accessToken}` });
     const [reqH, mgrH] = [await auth('req'), await auth('mgr')];
@@ -130,7 +107,6 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
       approvalMs.push(Date.now() - t0);
     }
     approvalMs.sort((a, b) => a - b);
-    clearInterval(sampler);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     const p95 = percentile(latencies, 95);
     const a95 = percentile(approvalMs, 95);
@@ -153,18 +129,15 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
         },
         {
           measure: 'memory during the request benchmarks',
-          result: `api ${mb(peak.api)} MB, worker ${mb(peak.worker)} MB peak RSS`,
+          result: `api ${mb(api.peakRss())} MB, worker ${mb(worker.peakRss())} MB peak RSS`,
           goal: '<= 400 MB each',
-          met: peak.api <= 400 * 2 ** 20 && peak.worker <= 400 * 2 ** 20 ? 'yes' : 'no',
-          notes: '',
+          met: api.peakRss() <= 400 * 2 ** 20 && worker.peakRss() <= 400 * 2 ** 20 ? 'yes' : 'no',
+          notes: 'dist/apps/{api,worker}/src/main.js, NODE_ENV=production, /proc VmRSS',
         },
       ],
     };
   } finally {
-    for (const p of procs.reverse()) {
-      p.kill('SIGTERM');
-      await new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)));
-    }
+    for (const p of procs.reverse()) await p.stop();
     await idp.stop();
     await owner.end();
     if (!given) await services.stop();

@@ -62,6 +62,16 @@ export async function startBenchServices(): Promise<BenchServices> {
   };
 }
 
+/**
+ * A production worker runs a prebuilt bundle (`WORKFLOW_BUNDLE`); built here from this very dist/
+ * so a benchmark never measures a stale one. Returns its path.
+ */
+export function buildWorkflowBundle(services: BenchServices, name: string): string {
+  const bundle = join(services.dataDir, `workflow-bundle-${name}.js`);
+  execFileSync(process.execPath, [join(__dirname, '..', 'libs', 'temporal', 'bundle.cli.js'), bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return bundle;
+}
+
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
   const i = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
