@@ -138,6 +138,22 @@ describe('bearer token validation', () => {
     expect(res.body).toMatchObject({ principal: { kind: 'client', username: 'hr-system' }, roles: ['hr'] });
   });
 
+  it('maps a person by username before email, in claim order, ignoring case, with their roles', async () => {
+    await createIdentity(db, { key: 'E410', username: 'Pat', email: 'pat.one@example.test', roles: ['auditor'] });
+    await createIdentity(db, { key: 'E411', username: 'pat.two', email: 'pat@example.test', roles: ['hr', 'requester'] });
+    const mapped = async (over: JWTPayload) => {
+      const res = await me(await signWithIdpKey(claims({ preferred_username: undefined, ...over })));
+      expect(res.status).toBe(200);
+      return res.body as { identity: { key: string }; roles: string[] };
+    };
+    // E411's email equals a claim too, but a username match wins.
+    expect(await mapped({ preferred_username: 'PAT', email: 'pat@example.test' })).toMatchObject({ identity: { key: 'E410' }, roles: ['auditor'] });
+    // No username matches: the email claim names E411.
+    expect(await mapped({ preferred_username: 'nobody', email: 'PAT@example.test' })).toMatchObject({ identity: { key: 'E411' }, roles: ['requester', 'hr'] });
+    // Both usernames match: the more specific claim (preferred_username before email) wins.
+    expect(await mapped({ preferred_username: 'pat.two', email: 'pat' })).toMatchObject({ identity: { key: 'E411' } });
+  });
+
   it('refuses an integration client that is not mapped to any role with 403', async () => {
     const res = await me(await signWithIdpKey(claims({ sub: 'stranger', preferred_username: undefined, client_id: 'stranger' })));
     expect(res.status).toBe(403);

@@ -3,8 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { JWTPayload } from 'jose';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
-import { Identity } from '../../../../libs/identity/identity.entity';
-import { AppRoleAssignment } from '../../../../libs/auth/app-role-assignment.entity';
+import type { IdentityStatus } from '../../../../libs/identity/identity.entity';
 import { APP_ROLES, type AppRole } from '../../../../libs/auth/app-roles';
 import type { Principal } from './policy';
 
@@ -12,6 +11,32 @@ import type { Principal } from './policy';
 const PERSON_CLAIMS = ['preferred_username', 'username', 'upn', 'email'] as const;
 /** Claims that name the OAuth client of a client-credentials token. */
 const CLIENT_CLAIMS = ['client_id', 'azp', 'appid', 'cid'] as const;
+
+/** An identity as sign-in needs it, with the internal roles assigned to it. */
+interface PersonRow {
+  key: string;
+  username: string;
+  name: string;
+  status: IdentityStatus;
+  roles: AppRole[];
+}
+
+/**
+ * One round trip per call: the identity and its assigned roles (the guard runs this on every
+ * request, so roles are never stale).
+ */
+const PERSON_COLUMNS = `i.key, i.username, i.name, i.status,
+  ARRAY(SELECT a.role FROM app_role_assignment a WHERE a.identity_key = i.key) AS roles`;
+const BY_KEY = `SELECT ${PERSON_COLUMNS} FROM identity i WHERE i.key = ?`;
+/** Param: a JSON array of lower-cased names. A username match wins over an email match, then the order of the names. */
+const BY_NAMES = `
+  WITH n AS (SELECT name, ord FROM jsonb_array_elements_text(?::jsonb) WITH ORDINALITY AS n(name, ord)),
+       m AS (SELECT i.key, 0 AS by_email, n.ord FROM identity i JOIN n ON lower(i.username) = n.name
+             UNION ALL
+             SELECT i.key, 1 AS by_email, n.ord FROM identity i JOIN n ON lower(i.email) = n.name)
+  SELECT ${PERSON_COLUMNS} FROM m JOIN identity i ON i.key = m.key
+   ORDER BY m.by_email, m.ord
+   LIMIT 1`;
 
 /** What a browser session remembers about its person (roles are reloaded on every request). */
 export interface SessionPerson {
@@ -63,7 +88,7 @@ export class PrincipalService {
   }
 
   async fromSession(person: SessionPerson): Promise<Principal> {
-    const identity = await this.em.findOne(Identity, { key: person.identityKey });
+    const [identity] = await this.em.getConnection().execute<PersonRow[]>(BY_KEY, [person.identityKey], 'all');
     if (!identity) throw new ForbiddenException('The signed-in identity no longer exists in the system of record');
     return this.person(identity, person.groups);
   }
@@ -76,11 +101,10 @@ export class PrincipalService {
     return { kind: 'client', identityKey: null, username: clientId, displayName: `integration ${clientId}`, roles: [...roles], clientId };
   }
 
-  private async person(identity: Identity, groups: string[]): Promise<Principal> {
+  private person(identity: PersonRow, groups: string[]): Principal {
     this.assertMaySignIn(identity);
-    const assigned = await this.em.find(AppRoleAssignment, { identityKey: identity.key });
     const fromGroups = groups.flatMap((g) => this.config.oidc.groupRoles[g] ?? []);
-    const held = new Set<AppRole>([...assigned.map((a) => a.role), ...fromGroups]);
+    const held = new Set<AppRole>([...identity.roles, ...fromGroups]);
     return {
       kind: 'person',
       identityKey: identity.key,
@@ -90,24 +114,14 @@ export class PrincipalService {
     };
   }
 
-  private assertMaySignIn(identity: Identity): void {
+  private assertMaySignIn(identity: Pick<PersonRow, 'key' | 'username' | 'status'>): void {
     if (identity.status === 'terminated') {
       throw new ForbiddenException(`Identity ${identity.key} (${identity.username}) is terminated and may not use this service`);
     }
   }
 
-  private async identityByNames(names: string[]): Promise<Identity> {
-    // A username match wins over an email match (a username may look like someone's email).
-    let key: string | undefined;
-    for (const column of ['username', 'email'] as const) {
-      for (const name of names) {
-        const rows = await this.em.getConnection().execute<{ key: string }[]>(`SELECT key FROM identity WHERE lower(${column}) = ? LIMIT 1`, [name], 'all');
-        key = rows[0]?.key;
-        if (key) break;
-      }
-      if (key) break;
-    }
-    const identity = key ? await this.em.findOne(Identity, { key }) : null;
+  private async identityByNames(names: string[]): Promise<PersonRow> {
+    const [identity] = await this.em.getConnection().execute<PersonRow[]>(BY_NAMES, [JSON.stringify(names)], 'all');
     if (!identity) {
       throw new ForbiddenException(
         `Signed in as "${names[0]}", but no identity of the system of record has that username or email; ask an administrator to add you`,
