@@ -36,13 +36,17 @@ export class IntakeService {
   async joiner(principal: Principal, dto: JoinerRequestDto): Promise<AcceptedRequestDto> {
     return this.submit(principal, 'joiner', dto.identity.key, async (tx, problems) => {
       const roles = await this.resolveRoles(tx, dto.roles, 'roles', problems);
-      const manager = await tx.findOne(Identity, { key: dto.identity.manager });
-      if (!manager || manager.status !== 'active') problems.add('identity.manager', `manager ${dto.identity.manager} is not an active identity`);
-      if (dto.identity.manager === dto.identity.key) problems.add('identity.manager', 'a person cannot be their own manager');
+      // One read for the manager, an earlier pending record of this person, and anyone already
+      // holding the username or email.
+      const { key, manager: managerKey, username, email } = dto.identity;
+      const people = await tx.find(Identity, { $or: [{ key: { $in: [key, managerKey] } }, { username }, { email }] });
+      const manager = people.find((p) => p.key === managerKey);
+      if (!manager || manager.status !== 'active') problems.add('identity.manager', `manager ${managerKey} is not an active identity`);
+      if (managerKey === key) problems.add('identity.manager', 'a person cannot be their own manager');
       problems.throwIfAny();
-      const existing = await tx.findOne(Identity, { key: dto.identity.key });
+      const existing = people.find((p) => p.key === key);
       if (existing && existing.status !== 'pending') throw new ConflictException(`identity ${existing.key} already exists and is ${existing.status}`);
-      const clash = await tx.findOne(Identity, { $or: [{ username: dto.identity.username }, { email: dto.identity.email }], key: { $ne: dto.identity.key } });
+      const clash = people.find((p) => p.key !== key && (p.username === username || p.email === email));
       if (clash) throw new ConflictException(`username or email already belongs to identity ${clash.key}`);
       const identity = existing ?? new Identity(dto.identity.key, dto.identity.username, dto.identity.name);
       Object.assign(identity, {
