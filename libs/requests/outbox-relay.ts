@@ -66,10 +66,10 @@ async function deliver(client: Client, row: OutboxRow): Promise<string | null> {
 /**
  * Delivers due outbox rows (or just `ids`). Rows are claimed by a short lease (`FOR UPDATE SKIP
  * LOCKED`, then `next_attempt_at` pushed out), so several API processes relay side by side, and
- * no database connection is held while Temporal is called. A row is marked delivered only after
- * Temporal accepted it: a crash in between re-delivers it after the lease (starts are idempotent
- * by workflow id, signals are deduplicated by the workflow). Rows of one workflow go in id order;
- * different workflows in parallel.
+ * no database connection is held while Temporal is called. Rows are marked delivered (one
+ * statement per batch) only after Temporal accepted them: a crash in between re-delivers them
+ * after the lease (starts are idempotent by workflow id, signals are deduplicated by the
+ * workflow). Rows of one workflow go in id order; different workflows in parallel.
  */
 export async function relayOutbox(em: EntityManager, getClient: () => Promise<Client>, opts: { ids?: string[]; limit?: number } = {}): Promise<number> {
   const db = em.fork();
@@ -94,14 +94,12 @@ export async function relayOutbox(em: EntityManager, getClient: () => Promise<Cl
     await release(db, rows, err);
     throw err;
   }
-  let delivered = 0;
+  const delivered: { id: string; note: string | null }[] = [];
   await Promise.all(
     [...groups.values()].map(async (group) => {
       for (let i = 0; i < group.length; i++) {
         try {
-          const note = await deliver(client, group[i]);
-          await db.execute(`UPDATE workflow_outbox SET delivered_at = now(), last_error = ? WHERE id = ?`, [note, group[i].id]);
-          delivered++;
+          delivered.push({ id: group[i].id, note: await deliver(client, group[i]) });
         } catch (err) {
           await release(db, group.slice(i), err);
           return;
@@ -109,7 +107,15 @@ export async function relayOutbox(em: EntityManager, getClient: () => Promise<Cl
       }
     }),
   );
-  return delivered;
+  // One statement marks the whole batch (a crash before it re-delivers, which is harmless).
+  if (delivered.length > 0) {
+    await db.execute(
+      `UPDATE workflow_outbox o SET delivered_at = now(), last_error = d.note
+         FROM jsonb_to_recordset(?::jsonb) AS d(id bigint, note text) WHERE o.id = d.id`,
+      [JSON.stringify(delivered)],
+    );
+  }
+  return delivered.length;
 }
 
 /** Gives undelivered rows back for a retry after their backoff, recording why. */
