@@ -1,4 +1,4 @@
-import { http, people, seedRole, seedSodRule, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { http, people, racedAtCommit, seedRole, seedSodRule, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
 
 /** Joiners end to end over HTTP: real API, dev IdP tokens, worker, Temporal and PostgreSQL. */
 describe('joiner workflow', () => {
@@ -122,6 +122,18 @@ describe('joiner workflow', () => {
     expect((await api.post(`/api/v1/requests/${body.id}/decisions`, 'boss', { decision: 'approve', comment: 'two' })).status).toBe(201);
     const next = await api.waitStep(body.id, 2);
     expect(next.approvals[0]).toMatchObject({ status: 'approved', decisions: [expect.objectContaining({ approver: 'mgr' }), expect.objectContaining({ approver: 'boss' })] });
+  });
+
+  it('accepts one of several concurrent joiners of one new person; the others are 409, none a 500', async () => {
+    const body = {
+      identity: { key: 'JR', username: 'jr', email: 'jr@example.org', name: 'Raced Joiner', department: 'D', title: 'T', manager: 'mgr', startDate: '2027-01-04' },
+      roles: ['ehr-clinician'], justification: 'raced',
+    };
+    const answers = await racedAtCommit(stack.owner, 4, () => Array.from({ length: 4 }, () => api.post('/api/v1/requests/joiner', 'req', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.message).toMatch(/identity JR already (exists|has an open joiner or mover request)/);
+    const rows = await stack.owner.query(`SELECT count(*)::int AS n FROM request WHERE identity_key = 'JR'`);
+    expect(rows.rows[0].n).toBe(1);
   });
 
   it('validates against the catalog: unknown role 400, existing identity 409', async () => {

@@ -1,5 +1,5 @@
 import { temporalClient } from './support/services';
-import { holdRole, http, people, seedRole, seedSystem, startRequestStack, until, type RequestStack } from './requests-fixture';
+import { holdRole, http, people, racedAtCommit, seedRole, seedSystem, startRequestStack, until, type RequestStack } from './requests-fixture';
 
 /**
  * Movers, cancellation and deadlines over HTTP. Approval SLA 3 s with a reminder at 1 s; grant
@@ -23,13 +23,14 @@ describe('mover workflow, cancellation and escalation', () => {
       { key: 'm1', manager: 'mgr', department: 'Radiology', title: 'Radiographer' },
       { key: 'm2', manager: 'mgr' },
       { key: 'm3', manager: 'mgr' },
+      { key: 'm4', manager: 'mgr' },
     ]);
     await seedSystem(stack.owner, 'ehr', ['ehrown'], ['clinician', 'reader'], 4);
     await seedSystem(stack.owner, 'pacs', ['pacsown'], ['reader', 'admin']);
     await seedRole(stack.owner, 'ehr-clinician', 'ehrown', [['ehr', 'clinician'], ['pacs', 'reader']], [{ kind: 'manager' }]);
     await seedRole(stack.owner, 'ehr-reader', 'ehrown', [['ehr', 'reader'], ['pacs', 'reader']], [{ kind: 'manager' }]);
     await seedRole(stack.owner, 'pacs-admin', 'pacsown', [['pacs', 'admin']], [{ kind: 'manager' }]);
-    for (const m of ['m1', 'm2', 'm3']) await holdRole(stack.owner, m, 'ehr-clinician');
+    for (const m of ['m1', 'm2', 'm3', 'm4']) await holdRole(stack.owner, m, 'ehr-clinician');
   });
 
   afterAll(() => stack?.stop());
@@ -79,6 +80,17 @@ describe('mover workflow, cancellation and escalation', () => {
     const notHeld = await api.post('/api/v1/requests/mover', 'req', { identity: 'm3', removeRoles: ['pacs-admin'], justification: 'x' });
     expect(notHeld.status).toBe(400);
     expect(notHeld.body.details).toEqual([{ path: 'removeRoles[0]', problems: ['m3 does not hold role pacs-admin'] }]);
+  });
+
+  it('accepts one of several concurrent movers of one person; the others are 409, none a 500', async () => {
+    const body = { identity: 'm4', addRoles: ['pacs-admin'], justification: 'raced' };
+    const answers = await racedAtCommit(stack.owner, 5, () => Array.from({ length: 5 }, () => api.post('/api/v1/requests/mover', 'req', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.message).toMatch(/m4 already has an open joiner or mover request/);
+    const open = await stack.owner.query(`SELECT count(*)::int AS n FROM request WHERE identity_key = 'm4' AND status IN ('scheduled', 'pending_approval', 'provisioning')`);
+    expect(open.rows[0].n).toBe(1);
+    const accepted = answers.find((a) => a.status === 202)!;
+    expect((await api.post(`/api/v1/requests/${accepted.body.id}/cancel`, 'req', { reason: 'test done' })).status).toBe(202);
   });
 
   it('reminds, then escalates to the approver\'s manager when the approval SLA passes', async () => {

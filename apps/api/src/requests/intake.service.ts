@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent } from '../../../../libs/audit/ledger';
+import { isUniqueViolation } from '../../../../libs/catalog/db-refs';
 import { Problems } from '../../../../libs/catalog/problems';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
@@ -14,6 +15,19 @@ import { requestWorkflowId, type RequestTiming, type RequestWorkflowInput } from
 import { actorOf, type Principal } from '../auth/policy';
 import type { AcceptedRequestDto, JoinerRequestDto, MoverRequestDto } from './requests.dto';
 import { OutboxRelayService } from './outbox-relay.service';
+
+/**
+ * A concurrent request that passed the checks but lost at commit: the database's unique indexes
+ * (one open joiner/mover per identity, identity keys, usernames and e-mails) answer as 409.
+ */
+function concurrentDuplicate(err: unknown, identityKey: string): ConflictException | null {
+  if (!isUniqueViolation(err)) return null;
+  const e = err as { constraint?: string; previous?: { constraint?: string } };
+  const constraint = e.constraint ?? e.previous?.constraint ?? '';
+  if (constraint === 'request_one_open_change_idx') return new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
+  if (constraint === 'identity_pkey') return new ConflictException(`identity ${identityKey} already exists`);
+  return new ConflictException('username or email already belongs to another identity');
+}
 
 /**
  * Request intake: validates against the catalog, then commits the request, its audit event and
@@ -136,6 +150,8 @@ export class IntakeService {
         idempotencyKey: `request:${id}:created`,
       });
       return row.id;
+    }).catch((err: unknown) => {
+      throw concurrentDuplicate(err, identityKey) ?? err;
     });
     this.relay.kick([outboxId]);
     return { id, kind, status: 'pending_approval', workflowId };
