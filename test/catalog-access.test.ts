@@ -46,11 +46,12 @@ describe('catalog access service', () => {
       v2.approvalPolicy = { steps: [{ kind: 'manager' }, { kind: 'system_owner' }] };
       tx.persist([v1, v2]);
     });
-    // Requests are issue 5's table; the assignment's request id is a foreign key to it.
+    // Requests are issue 5's table; the assignment's request id is a foreign key to it. Closed
+    // requests: one person has at most one open joiner or mover.
     for (const id of [requestA, requestB]) {
       await owner.query(
         `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, workflow_id)
-         VALUES ($1, 'joiner', 'provisioning', 'E2', 'identity', 'E1', 'Boss', $2)`,
+         VALUES ($1, 'joiner', 'completed', 'E2', 'identity', 'E1', 'Boss', $2)`,
         [id, `joiner-${id}`],
       );
     }
