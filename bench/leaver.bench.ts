@@ -10,7 +10,7 @@ import { ormOptions } from '../libs/persistence/orm-options';
 import { ticketMessageId } from '../libs/tickets/email';
 import { ticketIdempotencyKey } from '../libs/tickets/ticket';
 import { BenchHelpdesk, BenchSmtp } from './leaver-receivers';
-import { startServiceProcess, type ServiceProcess } from './leaver-processes';
+import { startServiceProcess, type ServiceProcess } from './processes';
 import { buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
 
 const SECRET = 'bench-ticket-secret-0123456789';

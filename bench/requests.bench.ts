@@ -4,7 +4,7 @@ import { personTokens } from '../libs/auth/dev-tokens';
 import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { freePort } from '../libs/devstack/ports';
-import { startServiceProcess, type ServiceProcess } from './leaver-processes';
+import { startServiceProcess, type ServiceProcess } from './processes';
 import { buildWorkflowBundle, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
 
 const RATE = Number(process.env.BENCH_REQUESTS_RATE ?? 50);

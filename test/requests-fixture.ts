@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
+import { LEDGER_LOCK_KEY } from '../libs/audit/ledger';
 import type { ApprovalPolicyStep } from '../libs/domain/approval-policy';
 import { startApi } from './support/api';
 import { createIdentity, startAuthHarness, type AuthHarness, type TestIdentity } from './support/auth';
@@ -118,9 +119,6 @@ export function http(stack: RequestStack) {
   };
 }
 
-/** The ledger trigger's advisory lock key (migration Migration20261126000000_ledger). */
-const LEDGER_LOCK = '7361023418834210101';
-
 /**
  * Starts `calls` while the test holds the ledger's lock, waits until `waiters` database sessions
  * block on a lock, then lets them go: every caller has passed its checks before any commits, so
@@ -128,10 +126,9 @@ const LEDGER_LOCK = '7361023418834210101';
  */
 export async function racedAtCommit<T>(owner: PgClient, waiters: number, calls: () => Promise<T>[]): Promise<T[]> {
   await owner.query('BEGIN');
-  await owner.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK})`);
-  let pending: Promise<T[]> | null = null;
+  await owner.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`);
+  const pending = Promise.all(calls());
   try {
-    pending = Promise.all(calls());
     await until(`${waiters} sessions to wait on a lock`, async () => {
       const r = await owner.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
       return r.rows[0].n >= waiters ? true : null;

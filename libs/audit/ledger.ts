@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
+/**
+ * The transaction-scoped advisory lock the ledger's BEFORE INSERT trigger takes to keep one chain
+ * (the literal in migration Migration20261126000000_ledger). A writer holds it until its commit.
+ */
+export const LEDGER_LOCK_KEY = '7361023418834210101';
+
 /** Who did it: a person (identity key), an integration client, or a component of the service. */
 export interface AuditActor {
   type: 'identity' | 'client' | 'system';

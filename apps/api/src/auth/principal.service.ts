@@ -114,7 +114,7 @@ export class PrincipalService {
     };
   }
 
-  private assertMaySignIn(identity: Pick<PersonRow, 'key' | 'username' | 'status'>): void {
+  private assertMaySignIn(identity: PersonRow): void {
     if (identity.status === 'terminated') {
       throw new ForbiddenException(`Identity ${identity.key} (${identity.username}) is terminated and may not use this service`);
     }

@@ -22,8 +22,8 @@ import { OutboxRelayService } from './outbox-relay.service';
  */
 function concurrentDuplicate(err: unknown, identityKey: string): ConflictException | null {
   if (!isUniqueViolation(err)) return null;
-  const e = err as { constraint?: string; previous?: { constraint?: string } };
-  const constraint = e.constraint ?? e.previous?.constraint ?? '';
+  // MikroORM's exception carries the pg error's fields, `constraint` among them.
+  const { constraint } = err as { constraint?: string };
   if (constraint === 'request_one_open_change_idx') return new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
   if (constraint === 'identity_pkey') return new ConflictException(`identity ${identityKey} already exists`);
   return new ConflictException('username or email already belongs to another identity');
