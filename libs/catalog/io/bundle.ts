@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv } from './csv';
+import { CsvSyntaxError, parseCsv } from '../../csv/csv';
 
 /** The catalog bundle format (JSON); CSV files per entity map onto the same rows. */
 export const BUNDLE_FORMAT = 'jml.catalog/v1';
@@ -64,8 +64,8 @@ function csvRow(entity: BundleEntity, values: Record<string, string>): { data: R
   const spec = CSV_COLUMNS[entity];
   const data: Record<string, unknown> = {};
   const problems: { path: string; problems: string[] }[] = [];
-  for (const [k, raw] of Object.entries(values)) {
-    const v = raw.trim();
+  // Cells arrive trimmed and mapped back from their formula-safe form (parseCsv).
+  for (const [k, v] of Object.entries(values)) {
     if (spec.list?.includes(k)) data[k] = v === '' ? [] : v.split(';').map((s) => s.trim()).filter(Boolean);
     else if (v === '') continue;
     else if (spec.json?.includes(k)) {
@@ -95,7 +95,7 @@ function fromCsv(csv: Record<string, unknown>): CollectedRows {
       continue;
     }
     try {
-      for (const r of parseCsv(text).records) {
+      for (const r of parseCsv(text, { trim: true }).records) {
         const { data, problems } = csvRow(e, r.values);
         for (const p of problems) out.problems.push({ entity: e, row: r.line, ...p });
         out.rows[e].push({ entity: e, row: r.line, data });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApprovalPolicy, EntitlementRef, SodSet } from '../../domain';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleEntity } from './bundle';
-import { formatCsv } from './csv';
+import { formatCsv } from '../../csv/csv';
 
 /** The versioned export bundle (`docs/catalog-export.md`); it imports back unchanged. */
 export interface CatalogBundle {
