@@ -11,6 +11,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The evidence pack's offline verifier ships as the source file auditors read.
+COPY --from=build /app/libs/evidence/verify.mjs ./libs/evidence/verify.mjs
 COPY package.json ./
 USER node
 EXPOSE 3000

@@ -45,7 +45,7 @@ export interface AuditRow {
   hash: string;
 }
 
-interface RawRow {
+export interface AuditRawRow {
   seq: string;
   id: string;
   occurred_at: string;
@@ -64,7 +64,7 @@ interface RawRow {
   hash: string;
 }
 
-export function toAuditRow(r: RawRow): AuditRow {
+export function toAuditRow(r: AuditRawRow): AuditRow {
   return {
     seq: r.seq,
     id: r.id,
@@ -120,7 +120,7 @@ export async function queryAudit(em: EntityManager, filter: AuditFilter, range: 
   if (range.afterSeq) add('audit_event.seq > ?::bigint', range.afterSeq);
   if (range.upToSeq) add('audit_event.seq <= ?::bigint', range.upToSeq);
   params.push(limit);
-  const rows = await em.execute<RawRow[]>(
+  const rows = await em.execute<AuditRawRow[]>(
     `SELECT ${AUDIT_ROW_COLUMNS}
        FROM audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY audit_event.seq LIMIT ?`,

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -24,9 +26,10 @@ describe('loadConfig', () => {
   });
 
   it('never runs the dev IdP in production, and production needs its real dependencies', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER[\s\S]*DATABASE_URL[\s\S]*SESSION_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER[\s\S]*DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*CHECKPOINT_SIGNING_KEY/);
     const c = loadConfig({
       NODE_ENV: 'production',
+      CHECKPOINT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       OIDC_ISSUER: 'https://idp.example.org',
       OIDC_AUDIENCE: 'jml-api',
       DATABASE_URL: 'postgres://u:p@db/jml',
@@ -38,5 +41,12 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+
+  it('refuses a checkpoint key that is not an Ed25519 private key', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadConfig({ CHECKPOINT_SIGNING_KEY: rsa })).toThrow(/CHECKPOINT_SIGNING_KEY: not a usable Ed25519/);
+    expect(() => loadConfig({ CHECKPOINT_SIGNING_KEY: 'nonsense' })).toThrow(/CHECKPOINT_SIGNING_KEY/);
+    expect(loadConfig({}).checkpoints).toMatchObject({ interval: '15m', dir: join('.data', 'checkpoints') });
   });
 });

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { checkpointKeyFromPem } from '../audit/checkpoint';
 import { parseRoleMapping, type AppRole } from '../auth/app-roles';
 
 /**
@@ -77,6 +79,13 @@ const schema = z.object({
   LEAVER_ESCALATION_INTERVAL: duration.default('4h'),
   LEAVER_RECONCILE_INTERVAL: duration.default('5m'),
   TICKET_DELIVERY_TIMEOUT: duration.default('30s'),
+  CHECKPOINT_SIGNING_KEY: z.string().min(1).optional(),
+  CHECKPOINT_INTERVAL: duration.default('15m'),
+  CHECKPOINT_DIR: z.string().min(1).optional(),
+  CHECKPOINT_HTTP_SINK: url.optional(),
+  MANUAL_TASK_MINUTES: z.coerce.number().min(0).max(10_000).default(10),
+  MANUAL_HOURLY_COST: z.coerce.number().min(0).max(1_000_000).default(60),
+  MANUAL_COST_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -137,6 +146,18 @@ export interface Config {
   tickets: { hmacSecret: string | undefined; smtpUrl: string | undefined };
   /** Leaver timing: escalation steps after a missed due time, task re-read period, one ticket delivery attempt. */
   leaver: { escalationInterval: string; reconcileInterval: string; deliveryTimeout: string };
+  /** Signed checkpoints of the ledger head (docs/audit-ledger.md, anchoring). */
+  checkpoints: {
+    /** Ed25519 private key, PKCS#8 PEM; unset outside production: generated once under `dir`. */
+    signingKeyPem: string | undefined;
+    /** Period of the scheduled checkpoint; `0s` turns the schedule off (packs still take one). */
+    interval: string;
+    /** The file sink and development key: a directory only the service's OS user can write. */
+    dir: string;
+    httpSinkUrl: string | undefined;
+  };
+  /** Defaults of the manual-effort report, per system unless the system states its own. */
+  manualEffort: { minutesPerTask: number; hourlyCost: number; currency: string };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +195,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
     problems.push('SESSION_SECRET: must be set when NODE_ENV=production');
+  }
+  if (c.NODE_ENV === 'production' && !c.CHECKPOINT_SIGNING_KEY) {
+    problems.push('CHECKPOINT_SIGNING_KEY: must be set when NODE_ENV=production (an Ed25519 private key, PKCS#8 PEM)');
+  }
+  const signingKeyPem = c.CHECKPOINT_SIGNING_KEY?.replace(/\\n/g, '\n');
+  if (signingKeyPem) {
+    try {
+      checkpointKeyFromPem(signingKeyPem);
+    } catch (err) {
+      problems.push(`CHECKPOINT_SIGNING_KEY: not a usable Ed25519 private key (${(err as Error).message})`);
+    }
   }
   const clientRoles = parseRoleMapping(c.OIDC_CLIENT_ROLES ?? []);
   for (const p of clientRoles.problems) problems.push(`OIDC_CLIENT_ROLES: ${p}`);
@@ -236,6 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileInterval: c.LEAVER_RECONCILE_INTERVAL,
       deliveryTimeout: c.TICKET_DELIVERY_TIMEOUT,
     },
+    checkpoints: {
+      signingKeyPem,
+      interval: c.CHECKPOINT_INTERVAL,
+      dir: c.CHECKPOINT_DIR ?? join(c.DATA_DIR, 'checkpoints'),
+      httpSinkUrl: c.CHECKPOINT_HTTP_SINK,
+    },
+    manualEffort: { minutesPerTask: c.MANUAL_TASK_MINUTES, hourlyCost: c.MANUAL_HOURLY_COST, currency: c.MANUAL_COST_CURRENCY },
   };
 }
 

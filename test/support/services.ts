@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
@@ -74,6 +75,8 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     TEMPORAL_ADDRESS: s.temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     DATA_DIR: s.dataDir,
+    // Checkpoints belong to one ledger: each test database gets its own sink and key.
+    CHECKPOINT_DIR: join(s.dataDir, `checkpoints-${db.name}`),
     ...env,
   });
 }

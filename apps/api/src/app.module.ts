@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { LeaversModule } from './leavers/leavers.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { EvidenceModule } from './evidence/evidence.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         TicketsModule,
         LeaversModule,
         CatalogModule,
+        EvidenceModule,
       ],
       controllers: [HealthController],
     };

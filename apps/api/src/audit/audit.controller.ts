@@ -6,7 +6,9 @@ import { verifyLedger } from '../../../../libs/audit/chain';
 import { auditExportChunks } from '../../../../libs/audit/export';
 import { auditFilterOf, queryAudit } from '../../../../libs/audit/query';
 import { decodeCursor, encodeCursor, pageLimit } from '../../../../libs/catalog/pagination';
+import { Public } from '../common/public.decorator';
 import { Roles } from '../auth/policy';
+import { CheckpointService } from './checkpoint.service';
 import { AuditExportQueryDto, AuditQueryDto } from './audit.dto';
 
 /** The ledger for auditors: query, export with the chain proof, and verification. */
@@ -14,7 +16,10 @@ import { AuditExportQueryDto, AuditQueryDto } from './audit.dto';
 @ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly checkpoints: CheckpointService,
+  ) {}
 
   @Get()
   @Roles('auditor', 'admin')
@@ -29,10 +34,25 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Recompute the whole hash chain; names the first row that does not match' })
-  @ApiOkResponse({ description: '`{ valid, rowsChecked, head, firstBadRow, durationMs }`' })
+  @ApiOperation({ summary: 'Recompute the whole hash chain and check every signed checkpoint against it' })
+  @ApiOkResponse({
+    description:
+      '`{ valid, rowsChecked, head, firstBadRow, durationMs, checkpoints: { checked, valid, latest, firstBad: { line, seq, at, reason } } }`: ' +
+      '`valid` is false when a row does not match its hash or link, or when a stored checkpoint is forged or no longer matches the table (a rewritten table).',
+  })
   async verify() {
-    return verifyLedger(this.em.fork());
+    const [ledger, checkpoints] = await Promise.all([verifyLedger(this.em.fork()), this.checkpoints.verifyAll()]);
+    return { ...ledger, valid: ledger.valid && checkpoints.valid, checkpoints };
+  }
+
+  /** The public half of the checkpoint signing key, for anyone checking a checkpoint or an evidence pack. */
+  @Get('checkpoint-key')
+  @Public()
+  @ApiOperation({ summary: 'The Ed25519 public key that signs ledger checkpoints (no sign-in)' })
+  @ApiOkResponse({ description: '`{ algorithm: "Ed25519", keyId, publicKeyPem }`; keyId = first 16 hex of SHA-256 over the SPKI DER key' })
+  async checkpointKey() {
+    const key = await this.checkpoints.signingKey();
+    return { algorithm: 'Ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem };
   }
 
   /**

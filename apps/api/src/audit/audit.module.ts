@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { CheckpointService } from './checkpoint.service';
 
-@Module({ controllers: [AuditController] })
+@Module({ controllers: [AuditController], providers: [CheckpointService], exports: [CheckpointService] })
 export class AuditModule {}

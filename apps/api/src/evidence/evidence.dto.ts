@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IDENTITY_KEY } from '../../../../libs/catalog/inputs';
+
+export class EvidenceQueryDto {
+  @ApiPropertyOptional({ description: 'Identity key: the pack covers this person\'s access changes (required unless campaign is given)', example: 'E3010' })
+  @IsOptional() @Matches(IDENTITY_KEY, { message: 'identity must be an identity key' })
+  identity?: string;
+
+  @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: the beginning of the ledger' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Certification campaign id (campaign packs: not available yet, see docs/evidence-pack.md)' })
+  @IsOptional() @IsString() @MaxLength(100)
+  campaign?: string;
+}
