@@ -61,6 +61,7 @@ describe('catalog API', () => {
         { key: 'chart-read', name: 'Read charts', privileged: false },
         { key: 'order-meds', name: 'Order medications', privileged: true },
       ],
+      manualEffort: { minutesPerTask: null, hourlyCost: null },
     });
     const put = await call('root', 'PUT', '/api/v1/systems/ehr', { ...ehr, key: undefined, channel: 'webhook', target: 'https://helpdesk.example/api/tickets', entitlements: [...ehr.entitlements, { key: 'sign', name: 'Sign notes' }] });
     expect(put.status).toBe(200);

@@ -34,6 +34,7 @@ describe('evidence pack and anchored checkpoints', () => {
   let api: ReturnType<typeof http>;
   let checkpoints: CheckpointService;
   let packDir: string;
+  const moments: Record<'beforeJoiner' | 'afterJoiner' | 'afterMover' | 'afterLeaver', string> = { beforeJoiner: '', afterJoiner: '', afterMover: '', afterLeaver: '' };
   const work = mkdtempSync(join(tmpdir(), 'jml-evidence-'));
 
   const decide = (id: string, who: string) => api.post(`/api/v1/requests/${id}/decisions`, who, { decision: 'approve', comment: `${who} approves` });
@@ -77,6 +78,7 @@ describe('evidence pack and anchored checkpoints', () => {
     await seedRole(stack.owner, 'lab-tech', 'labown', [['lab', 'results']], [{ kind: 'manager' }]);
 
     // A joiner, a checkpoint, a mover, a checkpoint, a leaver: one person's whole story.
+    moments.beforeJoiner = new Date().toISOString();
     const joiner = await api.post('/api/v1/requests/joiner', 'req', {
       identity: { key: 'P1', username: 'pjones', email: 'p.jones@example.org', name: 'Pat Jones', department: 'Cardiology', title: 'Nurse', manager: 'mgr', startDate: '2027-01-04' },
       roles: ['nurse'], justification: 'new starter on ward 3',
@@ -85,16 +87,19 @@ describe('evidence pack and anchored checkpoints', () => {
     await api.waitStep(joiner.body.id, 1);
     expect((await decide(joiner.body.id, 'mgr')).status).toBe(201);
     await carryOut(joiner.body.id);
+    moments.afterJoiner = new Date().toISOString();
     await checkpoints.take();
     const mover = await api.post('/api/v1/requests/mover', 'req', { identity: 'P1', addRoles: ['lab-tech'], removeRoles: [], justification: 'covers the lab on Fridays' });
     expect(mover.status).toBe(202);
     await api.waitStep(mover.body.id, 1);
     expect((await decide(mover.body.id, 'mgr')).status).toBe(201);
     await carryOut(mover.body.id);
+    moments.afterMover = new Date().toISOString();
     await checkpoints.take();
     const leaver = await api.post('/api/v1/requests/leaver', 'hr', { identity: 'P1', reason: 'voluntary', justification: 'resigned' });
     expect(leaver.status).toBe(202);
     await carryOut(leaver.body.id);
+    moments.afterLeaver = new Date().toISOString();
     packDir = await packOf('P1', 'pack');
   });
 
@@ -210,6 +215,23 @@ describe('evidence pack and anchored checkpoints', () => {
     } finally {
       await scheduled.close();
     }
+  });
+
+  it('answers who had access at a past moment: before and after the joiner, mover and leaver', async () => {
+    const rolesAt = async (moment: string) => {
+      const r = await api.get(`/api/v1/reports/access?identity=P1&at=${encodeURIComponent(moment)}`, 'aud');
+      expect(r.status).toBe(200);
+      expect(r.body.at).toBe(new Date(moment).toISOString());
+      return r.body.items.map((i: { role: string }) => i.role);
+    };
+    expect(await rolesAt(moments.beforeJoiner)).toEqual([]);
+    expect(await rolesAt(moments.afterJoiner)).toEqual(['nurse']);
+    expect(await rolesAt(moments.afterMover)).toEqual(['lab-tech', 'nurse']);
+    expect(await rolesAt(moments.afterLeaver)).toEqual([]);
+    const held = (await api.get(`/api/v1/reports/access?identity=P1&at=${encodeURIComponent(moments.afterMover)}`, 'aud')).body.items[0];
+    expect(held).toMatchObject({ role: 'lab-tech', provenance: 'request', approvedBy: ['mgr'], revokeReason: 'leaver' });
+    expect(Date.parse(held.revokedAt)).toBeGreaterThan(Date.parse(moments.afterMover));
+    expect((await api.get('/api/v1/reports/access?at=last-tuesday', 'aud')).status).toBe(400);
   });
 
   it('refuses bad input with 400 and an unknown identity with 404; auditors and admins only', async () => {

@@ -8,6 +8,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsISO8601,
   IsOptional,
   IsString,
@@ -40,6 +41,16 @@ export class EntitlementInput {
   privileged?: boolean;
 }
 
+export class ManualEffortInput {
+  @ApiPropertyOptional({ nullable: true, description: 'Minutes one manual task takes on this system; null = the configured default (MANUAL_TASK_MINUTES)', example: 15 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10_000)
+  minutesPerTask?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Cost of one hour of the people doing the tasks; null = the configured default (MANUAL_HOURLY_COST)', example: 55 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1_000_000)
+  hourlyCost?: number | null;
+}
+
 export class SystemBody {
   @ApiProperty({ example: 'Electronic health record' }) @IsString() @MinLength(1) @MaxLength(200)
   name!: string;
@@ -61,6 +72,10 @@ export class SystemBody {
 
   @ApiProperty({ type: [EntitlementInput] }) @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => EntitlementInput)
   entitlements!: EntitlementInput[];
+
+  @ApiPropertyOptional({ type: ManualEffortInput, description: 'Assumptions of the manual-effort report; omitted on PUT = unchanged' })
+  @IsOptional() @ValidateNested() @Type(() => ManualEffortInput)
+  manualEffort?: ManualEffortInput;
 }
 
 export class CreateSystemInput extends SystemBody {

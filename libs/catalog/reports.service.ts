@@ -8,6 +8,8 @@ export interface AccessReportFilter extends PageQuery {
   role?: string;
   system?: string;
   provenance?: 'request' | 'imported';
+  /** A past moment (ISO-8601): access held then, from the assignments' validity, instead of today's. */
+  at?: string;
 }
 
 export interface AccessReportRow {
@@ -24,16 +26,27 @@ export interface AccessReportRow {
   approvedAt: string | null;
   importBatchId: string | null;
   grantedAt: string;
+  /** When the assignment ended (after `at`), by which request and why; null while it is still held. */
+  revokedAt: string | null;
+  revokedByRequest: string | null;
+  revokeReason: string | null;
 }
 
 const SEP = '\u0001';
 
-/** Who has access to what, and why: every active assignment, ordered by identity then role. */
-export async function accessReport(em: EntityManager, f: AccessReportFilter): Promise<Page<AccessReportRow>> {
+/**
+ * Who has access to what, and why: every active assignment (or, with `at`, every assignment
+ * granted at or before `at` and not revoked by then), ordered by identity then role.
+ */
+export async function accessReport(em: EntityManager, f: AccessReportFilter): Promise<Page<AccessReportRow> & { at: string | null }> {
   const limit = pageLimit(f.limit);
   const after = decodeCursor(f.cursor);
   const params: unknown[] = [];
   let where = `a.status = 'active'`;
+  if (f.at) {
+    where = 'a.granted_at <= ?::timestamptz AND (a.revoked_at IS NULL OR a.revoked_at > ?::timestamptz)';
+    params.push(f.at, f.at);
+  }
   if (after) {
     const [i, r] = after.split(SEP);
     where += ` AND (a.identity_key, a.role_key) > (?, ?)`;
@@ -56,10 +69,10 @@ export async function accessReport(em: EntityManager, f: AccessReportFilter): Pr
     params.push(f.system);
   }
   const rows = await em.execute<
-    { identity_key: string; name: string; department: string | null; status: string; role_key: string; role_version: number; entitlements: EntitlementRef[]; provenance: 'request' | 'imported'; request_id: string | null; approved_by: string[]; approved_at: Date | null; import_batch_id: string | null; granted_at: Date }[]
+    { identity_key: string; name: string; department: string | null; status: string; role_key: string; role_version: number; entitlements: EntitlementRef[]; provenance: 'request' | 'imported'; request_id: string | null; approved_by: string[]; approved_at: Date | null; import_batch_id: string | null; granted_at: Date; revoked_at: Date | null; revoked_by_request: string | null; revoke_reason: string | null }[]
   >(
     `SELECT a.identity_key, i.name, i.department, i.status, a.role_key, a.role_version, a.entitlements, a.provenance,
-            a.request_id, a.approved_by, a.approved_at, a.import_batch_id, a.granted_at
+            a.request_id, a.approved_by, a.approved_at, a.import_batch_id, a.granted_at, a.revoked_at, a.revoked_by_request, a.revoke_reason
        FROM access_assignment a JOIN identity i ON i.key = a.identity_key
       WHERE ${where} ORDER BY a.identity_key, a.role_key LIMIT ${limit + 1}`,
     params,
@@ -83,7 +96,11 @@ export async function accessReport(em: EntityManager, f: AccessReportFilter): Pr
       approvedAt: iso(r.approved_at),
       importBatchId: r.import_batch_id,
       grantedAt: iso(r.granted_at)!,
+      revokedAt: iso(r.revoked_at),
+      revokedByRequest: r.revoked_by_request,
+      revokeReason: r.revoke_reason,
     })),
+    at: f.at ? new Date(f.at).toISOString() : null,
     nextCursor: more ? encodeCursor(`${page[page.length - 1].identity_key}${SEP}${page[page.length - 1].role_key}`) : null,
   };
 }

@@ -36,6 +36,11 @@ function apply(s: TargetSystem, body: SystemBody): void {
   s.channel = body.channel;
   s.target = body.target ?? null;
   s.deprovisionSlaHours = body.deprovisionSlaHours ?? 8;
+  // Omitted: the assumptions stay as they are (a PUT that edits owners keeps them); null: defaults.
+  if (body.manualEffort !== undefined) {
+    s.manualMinutesPerTask = body.manualEffort?.minutesPerTask ?? null;
+    s.manualHourlyCost = body.manualEffort?.hourlyCost ?? null;
+  }
 }
 
 export async function createSystem(em: EntityManager, input: CreateSystemInput, actor: AuditActor): Promise<SystemView> {

@@ -14,6 +14,8 @@ export interface SystemView {
   target: string | null;
   deprovisionSlaHours: number;
   entitlements: { key: string; name: string; privileged: boolean }[];
+  /** Assumptions of the manual-effort report; null = the configured default. */
+  manualEffort: { minutesPerTask: number | null; hourlyCost: number | null };
 }
 
 export function systemView(s: TargetSystem, ents: Entitlement[]): SystemView {
@@ -28,6 +30,7 @@ export function systemView(s: TargetSystem, ents: Entitlement[]): SystemView {
       .filter((e) => e.systemKey === s.key)
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map((e) => ({ key: e.key, name: e.name, privileged: e.privileged })),
+    manualEffort: { minutesPerTask: s.manualMinutesPerTask, hourlyCost: s.manualHourlyCost },
   };
 }
 

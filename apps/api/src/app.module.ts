@@ -15,6 +15,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { LeaversModule } from './leavers/leavers.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { EvidenceModule } from './evidence/evidence.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         LeaversModule,
         CatalogModule,
         EvidenceModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };

@@ -28,6 +28,14 @@ export class TargetSystem {
   @Property({ type: 'integer' })
   deprovisionSlaHours: number = 8;
 
+  /** Manual-effort report: minutes one manual task takes here; null = the configured default. */
+  @Property({ type: 'double', nullable: true })
+  manualMinutesPerTask: number | null = null;
+
+  /** Manual-effort report: cost of an hour of the people doing the tasks; null = the configured default. */
+  @Property({ type: 'double', nullable: true })
+  manualHourlyCost: number | null = null;
+
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 

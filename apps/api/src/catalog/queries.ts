@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATALOG_KEY, IDENTITY_KEY } from '../../../../libs/catalog/inputs';
 
 export class ListQuery {
@@ -51,6 +51,10 @@ export class AccessReportQuery extends ListQuery {
 
   @ApiPropertyOptional({ enum: ['request', 'imported'] }) @IsOptional() @IsIn(['request', 'imported'])
   provenance?: 'request' | 'imported';
+
+  @ApiPropertyOptional({ description: 'A past moment, ISO-8601 with offset: the access held then (auditors sample a date); default: now' })
+  @IsOptional() @IsISO8601({ strict: true })
+  at?: string;
 }
 
 export class ImportQuery {

@@ -14,7 +14,7 @@ export class CatalogReportsController {
   /** Who has access to what, and why: every active assignment with its provenance. */
   @Get('access')
   @Roles('auditor', 'admin')
-  @ApiOkResponse({ description: '{ items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, ... }], nextCursor }' })
+  @ApiOkResponse({ description: '{ at, items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, revokedAt, revokedByRequest, revokeReason, ... }], nextCursor }; with ?at= the access held at that moment' })
   access(@Query() q: AccessReportQuery) {
     return accessReport(this.em, q);
   }

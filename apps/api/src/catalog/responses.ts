@@ -8,6 +8,11 @@ export class EntitlementResponse {
   @ApiProperty() privileged!: boolean;
 }
 
+export class ManualEffortResponse {
+  @ApiProperty({ nullable: true, type: Number, description: 'null = the configured default' }) minutesPerTask!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'null = the configured default' }) hourlyCost!: number | null;
+}
+
 export class SystemResponse {
   @ApiProperty() key!: string;
   @ApiProperty() name!: string;
@@ -16,6 +21,7 @@ export class SystemResponse {
   @ApiProperty({ nullable: true, type: String }) target!: string | null;
   @ApiProperty() deprovisionSlaHours!: number;
   @ApiProperty({ type: [EntitlementResponse] }) entitlements!: EntitlementResponse[];
+  @ApiProperty({ type: ManualEffortResponse }) manualEffort!: ManualEffortResponse;
 }
 
 export class EntitlementRefResponse {

@@ -1,0 +1,47 @@
+import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Response } from 'express';
+import type { Config } from '../../../../libs/config/config';
+import { CONFIG } from '../../../../libs/config/config.module';
+import { csvLine } from '../../../../libs/csv/csv';
+import { MANUAL_EFFORT_CSV_COLUMNS, manualEffortCsvValues, manualEffortReport } from '../../../../libs/reports/manual-effort';
+import { Roles } from '../auth/policy';
+import { ManualEffortQueryDto } from './manual-effort.dto';
+
+const DEFAULT_PERIOD_MS = 90 * 86_400_000;
+
+/** The ROI case for automation: manual provisioning effort per system, measured and priced. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1/reports')
+export class ManualEffortController {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Get('manual-effort')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: 'Manual tasks per system and channel: counts, time to attest, overdue, escalations, effort and cost, yearly projection, ranked' })
+  @ApiOkResponse({
+    description:
+      '`{ from, to, periodDays, currency, defaults: { minutesPerTask, hourlyCost, currency, source }, method, items: [{ rank, system, systemName, channel, ' +
+      'tasks: { grant, revoke, total, cancelled, open }, hoursToAttest: { median, p95, attested }, overdue, escalations, ' +
+      'assumptions: { minutesPerTask, hourlyCost, source: system|default }, effort: { hours, cost }, yearly: { tasks, hours, cost } }], totals }`; ' +
+      '`format=csv`: one line per item (formula-safe cells).',
+  })
+  async report(@Query() q: ManualEffortQueryDto, @Res({ passthrough: true }) res: Response) {
+    const to = q.to ?? new Date().toISOString();
+    const from = q.from ?? new Date(Date.parse(to) - DEFAULT_PERIOD_MS).toISOString();
+    if (Date.parse(from) >= Date.parse(to)) {
+      throw new BadRequestException({ message: 'Invalid input', details: [{ path: 'to', problems: ['to must be after from'] }] });
+    }
+    const report = await manualEffortReport(this.em.fork(), { from, to, system: q.system }, this.config.manualEffort);
+    if (q.format !== 'csv') return report;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="manual-effort-${from.slice(0, 10)}-${to.slice(0, 10)}.csv"`);
+    const lines = [csvLine([...MANUAL_EFFORT_CSV_COLUMNS]), ...report.items.map((i) => csvLine(manualEffortCsvValues(i, report.currency)))];
+    return `${lines.join('\r\n')}\r\n`;
+  }
+}

@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { CATALOG_KEY } from '../../../../libs/catalog/inputs';
+
+export class ManualEffortQueryDto {
+  @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: 90 days before `to`' })
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Only this system' })
+  @IsOptional() @Matches(CATALOG_KEY, { message: 'system must be a system key' })
+  system?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional() @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
