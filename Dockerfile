@@ -14,6 +14,8 @@ COPY --from=build /app/dist ./dist
 # The evidence pack's offline verifier ships as the source file auditors read.
 COPY --from=build /app/libs/evidence/verify.mjs ./libs/evidence/verify.mjs
 COPY package.json ./
+# The checkpoint sink (docker-compose mounts a volume here), writable by the service user only.
+RUN mkdir -p /var/lib/jml/checkpoints && chown node:node /var/lib/jml/checkpoints && chmod 700 /var/lib/jml/checkpoints
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

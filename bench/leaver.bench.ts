@@ -11,7 +11,7 @@ import { ticketMessageId } from '../libs/tickets/email';
 import { ticketIdempotencyKey } from '../libs/tickets/ticket';
 import { BenchHelpdesk, BenchSmtp } from './leaver-receivers';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
+import { benchCheckpointEnv, buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
 
 const SECRET = 'bench-ticket-secret-0123456789';
 const SYSTEMS = 12;
@@ -45,7 +45,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const idp = await startDevIdp({ port: idpPort, issuer, databaseUrl: db.serviceUrl, audience: 'jml-api', apiPublicUrl: apiUrl, keysDir: join(services.dataDir, `idp-${db.name}`) });
   const common: Record<string, string> = {
-    NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: services.dataDir,
+    NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: services.dataDir, ...benchCheckpointEnv(services.dataDir, db.name),
     DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress, TEMPORAL_TASK_QUEUE: `bench-leaver-${db.name}`, WORKFLOW_BUNDLE: bundle,
     OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
     OIDC_CLIENT_ROLES: 'hr-system:hr', SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: apiUrl,

@@ -5,6 +5,7 @@ import * as auditVerify from './audit-verify.bench';
 import * as requests from './requests.bench';
 import * as importBench from './import.bench';
 import * as leaver from './leaver.bench';
+import * as evidence from './evidence.bench';
 import { startBenchServices, type BenchResult, type BenchServices } from './support';
 
 /**
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   { name: 'requests', run: (s) => requests.run(s) },
   { name: 'import', run: (s) => importBench.run(s) },
   { name: 'leaver', run: (s) => leaver.run(s) },
+  { name: 'evidence', run: (s) => evidence.run(s) },
 ];
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +83,10 @@ export const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 export interface BenchResult {
   name: string;
   rows: Record<string, string | number>[];
+}
+
+/** Production-mode processes need a checkpoint signing key: a fresh Ed25519 key per bench run. */
+export function benchCheckpointEnv(dataDir: string, dbName: string): Record<string, string> {
+  const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { CHECKPOINT_SIGNING_KEY: key, CHECKPOINT_DIR: join(dataDir, `checkpoints-${dbName}`) };
 }
