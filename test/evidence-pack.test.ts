@@ -119,9 +119,10 @@ describe('evidence pack and anchored checkpoints', () => {
     const html = readFileSync(join(packDir, 'summary.html'), 'utf8');
     expect(html.match(/<section class="request">/g)).toHaveLength(3);
     for (const text of ['Joiner (new access)', 'Mover (change of access)', 'Leaver (removal of access)', 'Rita Requester', 'Hana HR',
-      'Approved</strong> by Mona Manager (mgr)', 'HD-lab-grant', 'Eli EHR-Owner (ehrown)', 'Revoke clinician', 'new starter on ward 3']) {
+      'Approved</strong> by Mona Manager (mgr)', 'HD-lab-grant', 'Eli EHR-Owner (ehrown)', 'Revoke clinician', 'new starter on ward 3', 'Roles: add nurse v1', '<li>Remove lab / results</li>']) {
       expect(html).toContain(text);
     }
+    expect(html).not.toContain('[object');
     const csv = readFileSync(join(packDir, 'changes.csv'), 'utf8').trim().split('\r\n');
     expect(csv[0]).toBe('requestId,kind,requestStatus,identity,system,action,entitlements,requestedBy,requestedAt,approvedBy,taskCreatedAt,dueAt,ticket,ticketDeliveredAt,attestedBy,attestedAt,slaOutcome,ledgerSeqs');
     // joiner: ehr + pacs grants; mover: lab grant; leaver: three revokes.
@@ -239,6 +240,7 @@ describe('evidence pack and anchored checkpoints', () => {
     expect((await download('identity=P1&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z')).status).toBe(400);
     expect((await download('identity=P1&from=yesterday')).status).toBe(400);
     expect((await download('identity=nobody')).status).toBe(404);
+    expect((await download('identity=P1&campaign=c1')).status).toBe(400);
     expect((await download('identity=P1', 'req')).status).toBe(403);
     const ok = await download('identity=P1', 'adm');
     expect(ok.status).toBe(200);

@@ -112,6 +112,9 @@ export async function requestsInScope(em: EntityManager, scope: IdentityScope): 
 
 type Raw = Record<string, never>;
 
+/** Requests pin roles to a catalog version: `[{ role, version }]` becomes `["role v3"]`. */
+const roleNames = (refs: { role: string; version: number }[] | null): string[] => (refs ?? []).map((x) => `${x.role} v${x.version}`);
+
 function toPackRequest(r: Raw, steps: Raw[], decisions: Raw[], tasks: Raw[]): PackRequest {
   const mine = <T extends Raw>(rows: T[]) => rows.filter((x) => x.request_id === r.id);
   return {
@@ -120,8 +123,8 @@ function toPackRequest(r: Raw, steps: Raw[], decisions: Raw[], tasks: Raw[]): Pa
     status: r.status,
     requester: { type: r.requester_type, id: r.requester_id, name: r.requester_name },
     justification: r.justification,
-    roles: r.roles ?? [],
-    removeRoles: r.remove_roles ?? [],
+    roles: roleNames(r.roles),
+    removeRoles: roleNames(r.remove_roles),
     diff: r.diff ?? { add: [], remove: [] },
     outcome: r.outcome,
     effectiveAt: iso(r.effective_at),

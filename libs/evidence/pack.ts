@@ -6,12 +6,14 @@ import { finished } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { checkpointSignatureProblem, type Checkpoint, type CheckpointKey } from '../audit/checkpoint';
-import { queryAudit } from '../audit/query';
+import { queryAudit, type AuditRow } from '../audit/query';
 import { csvLine } from '../csv/csv';
 import { changeLines, CHANGES_COLUMNS } from './changes';
 import { ledgerRowsInScope, requestsInScope, type IdentityScope, type PackIdentity } from './identity-changes';
 import { segmentsFor, type Segment } from './segments';
-import { renderSummary } from './summary-html';
+import { renderSummary, SUMMARY_STYLE, verifyNote } from './summary-html';
+import { campaignItems, campaignLedgerRows, type PackCampaign } from './campaign';
+import { CAMPAIGN_CHANGES_COLUMNS, campaignChangeRecords, renderCampaignSummary } from './campaign-summary';
 
 /** What building a pack needs from the service: a snapshot, the key, and the checkpoints. */
 export interface PackDeps {
@@ -84,17 +86,27 @@ async function* chainLines(tx: EntityManager, segments: Segment[], counter: { ro
   }
 }
 
+/** What a pack says about its scope: the rows behind it, its summary and its changes.csv. */
+export interface PackContent {
+  scope: Record<string, string>;
+  rows: AuditRow[];
+  summaryHtml: string;
+  changesCsv: string;
+  /** Requests (identity pack) or items (campaign pack) described. */
+  subjects: number;
+}
+
 /**
- * Writes the evidence pack of one identity to `out` as a ZIP: summary.html, changes.csv,
- * ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS and its signature SHA256SUMS.sig
- * (docs/evidence-pack.md).
+ * Writes an evidence pack to `out` as a ZIP: summary.html, changes.csv, ledger.jsonl, chain.jsonl,
+ * checkpoint.json, verify.mjs, SHA256SUMS and its signature SHA256SUMS.sig (docs/evidence-pack.md).
+ * `describe` reads the scope in the pack's snapshot, given the head the pack checkpointed.
  */
-export async function writeIdentityPack(deps: PackDeps, identity: PackIdentity, scope: IdentityScope, out: Writable): Promise<PackStats> {
+export async function writePack(deps: PackDeps, describe: (head: Checkpoint | null, generatedAt: Date) => Promise<PackContent>, out: Writable): Promise<PackStats> {
   const { tx, key } = deps;
   const generatedAt = new Date();
   const head = await deps.checkpointHead(tx);
-  const requests = await requestsInScope(tx, scope);
-  const rows = head ? await ledgerRowsInScope(tx, scope, requests.map((r) => r.id), head.seq) : [];
+  const content = await describe(head, generatedAt);
+  const rows = content.rows;
   const genuine = deps.storedCheckpoints.filter((c): c is Checkpoint => c !== null && checkpointSignatureProblem(key.publicKey, c) === null);
   const bounds = head ? [...genuine.filter((c) => BigInt(c.seq) <= BigInt(head.seq)), head] : [];
   const segments = segmentsFor(rows.map((r) => r.seq), bounds);
@@ -103,21 +115,13 @@ export async function writeIdentityPack(deps: PackDeps, identity: PackIdentity, 
 
   const w = new PackWriter();
   w.zip.outputStream.pipe(out);
-  w.addText('summary.html', renderSummary({ identity, scope, requests, rows, checkpoint: head, keyId: key.keyId, generatedAt }));
-  const changes = changeLines(identity.key, requests, rows, generatedAt);
-  w.addText('changes.csv', [csvLine([...CHANGES_COLUMNS]), ...changes.map((c) => csvLine(CHANGES_COLUMNS.map((k) => c[k])))].join('\r\n') + '\r\n');
+  w.addText('summary.html', content.summaryHtml);
+  w.addText('changes.csv', content.changesCsv);
   w.addText('ledger.jsonl', rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
   const counter = { rows: 0 };
   await w.addLines('chain.jsonl', chainLines(tx, segments, counter));
-  w.addText('checkpoint.json', `${JSON.stringify({
-    format: 'jml.evidence-checkpoints/v1',
-    algorithm: 'Ed25519',
-    keyId: key.keyId,
-    publicKeyPem: key.publicKeyPem,
-    scope: { identity: identity.key, from: scope.from ?? 'beginning', to: scope.to ?? generatedAt.toISOString() },
-    checkpoints,
-    segments,
-  }, null, 2)}\n`);
+  const checkpointFile = { format: 'jml.evidence-checkpoints/v1', algorithm: 'Ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem, scope: content.scope, checkpoints, segments };
+  w.addText('checkpoint.json', `${JSON.stringify(checkpointFile, null, 2)}\n`);
   w.addText('verify.mjs', verifierSource());
   const sums = w.files.map((f) => `${f.sha256}  ${f.name}\n`).join('');
   w.addText('SHA256SUMS', sums);
@@ -126,5 +130,42 @@ export async function writeIdentityPack(deps: PackDeps, identity: PackIdentity, 
   w.addText('SHA256SUMS.sig', `${signature}\n`);
   w.zip.end();
   await finished(out);
-  return { files: w.files, ledgerRows: rows.length, chainRows: counter.rows, requests: requests.length };
+  return { files: w.files, ledgerRows: rows.length, chainRows: counter.rows, requests: content.subjects };
+}
+
+/** CSV text: a header and records, through the shared formula-safe writer. */
+export function csvText(columns: readonly string[], records: unknown[][]): string {
+  return [csvLine([...columns]), ...records.map((r) => csvLine(r))].join('\r\n') + '\r\n';
+}
+
+/** The evidence pack of one identity over a period: its joiner, mover and leaver requests. */
+export async function writeIdentityPack(deps: PackDeps, identity: PackIdentity, scope: IdentityScope, out: Writable): Promise<PackStats> {
+  return writePack(deps, async (head, generatedAt) => {
+    const requests = await requestsInScope(deps.tx, scope);
+    const rows = head ? await ledgerRowsInScope(deps.tx, scope, requests.map((r) => r.id), head.seq) : [];
+    const changes = changeLines(identity.key, requests, rows, generatedAt);
+    return {
+      scope: { identity: identity.key, from: scope.from ?? 'beginning', to: scope.to ?? generatedAt.toISOString() },
+      rows,
+      summaryHtml: renderSummary({ identity, scope, requests, rows, checkpoint: head, keyId: deps.key.keyId, generatedAt }),
+      changesCsv: csvText(CHANGES_COLUMNS, changes.map((c) => CHANGES_COLUMNS.map((k) => c[k]))),
+      subjects: requests.length,
+    };
+  }, out);
+}
+
+/** The evidence pack of a certification campaign: access at launch, decisions, remediation, access after. */
+export async function writeCampaignPack(deps: PackDeps, campaign: PackCampaign, out: Writable): Promise<PackStats> {
+  return writePack(deps, async (head, generatedAt) => {
+    const items = await campaignItems(deps.tx, campaign.id);
+    const taskIds = items.flatMap((i) => (i.task ? [i.task.id] : []));
+    const rows = head ? await campaignLedgerRows(deps.tx, campaign.id, taskIds, head.seq) : [];
+    return {
+      scope: { campaign: campaign.id, name: campaign.name },
+      rows,
+      summaryHtml: renderCampaignSummary(campaign, items, rows, SUMMARY_STYLE, verifyNote(deps.key.keyId, head), generatedAt),
+      changesCsv: csvText(CAMPAIGN_CHANGES_COLUMNS, campaignChangeRecords(campaign, items, rows)),
+      subjects: items.length,
+    };
+  }, out);
 }

@@ -42,10 +42,14 @@ function taskRow(t: PackTask, now: Date): string {
 }
 
 function requestSection(r: PackRequest, rows: AuditRow[], now: Date): string {
-  const changes = [
-    ...r.diff.add.map((d) => `<li>Add ${esc(d.system)} / ${esc(d.entitlement)}</li>`),
-    ...r.diff.remove.map((d) => `<li>Remove ${esc(d.system)} / ${esc(d.entitlement)}</li>`),
-  ];
+  // A leaver's request carries no diff: what it removes is what its revoke tasks name.
+  const fromTasks = r.diff.add.length + r.diff.remove.length === 0;
+  const changes = fromTasks
+    ? r.tasks.map((t) => `<li>${t.action === 'grant' ? 'Add' : 'Remove'} ${esc(t.system)} / ${esc(t.entitlements.join(', '))}</li>`)
+    : [
+        ...r.diff.add.map((d) => `<li>Add ${esc(d.system)} / ${esc(d.entitlement)}</li>`),
+        ...r.diff.remove.map((d) => `<li>Remove ${esc(d.system)} / ${esc(d.entitlement)}</li>`),
+      ];
   const tasks = r.tasks.length
     ? `<table><thead><tr><th>System</th><th>Change</th><th>Ticket</th><th>Task created</th><th>Due</th><th>Carried out and attested by</th><th>SLA</th></tr></thead><tbody>${r.tasks.map((t) => taskRow(t, now)).join('')}</tbody></table>`
     : '<p>No task was created (nothing to carry out, or the request did not reach provisioning).</p>';
@@ -59,33 +63,39 @@ ${r.roles.length || r.removeRoles.length ? `<p>Roles: ${r.roles.length ? `add ${
 <h3>Access change</h3>${changes.length ? `<ul>${changes.join('')}</ul>` : '<p>No change of entitlements.</p>'}
 <h3>Approvals</h3>${approvals(r)}
 <h3>Tickets and attestation</h3>${tasks}
-<p class="ledger">Ledger rows behind this page (ledger.jsonl): ${esc([...new Set(seqs)].join(', ') || 'none')}.</p>
+<p class="ledger">Ledger rows behind this page (ledger.jsonl): ${esc([...new Set(seqs)].sort((a, b) => Number(a) - Number(b)).join(', ') || 'none')}.</p>
 </section>`;
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;color:#1b1b1b;max-width:60rem;margin:2rem auto;padding:0 1rem}
+export const SUMMARY_STYLE = `body{font:14px/1.45 system-ui,sans-serif;color:#1b1b1b;max-width:60rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:2px solid #2a5d8f;padding-bottom:.2rem}
 h3{font-size:1rem;margin:.9rem 0 .3rem}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border:1px solid #bbb;padding:.3rem .4rem;text-align:left;vertical-align:top}th{background:#eef3f8}
 .meta{color:#444}.request{page-break-before:always;margin-top:2rem}.ledger{color:#555;font-size:12px}
 .verify{background:#f5f7f0;border:1px solid #c8d3b5;padding:.6rem 1rem}@media print{.request{margin-top:0}}`;
 
+/** The box telling an auditor how to check the pack (shared by identity and campaign packs). */
+export function verifyNote(keyId: string, checkpoint: Checkpoint | null): string {
+  const s = { keyId, checkpoint };
+  return `<div class="verify"><strong>How to check this pack.</strong> In a directory holding the unzipped files, run <code>node verify.mjs</code> (Node.js 20 or later, no network).
+It recomputes every ledger hash and link, checks that the chain runs without a gap between checkpoints signed with the service's Ed25519 key
+(key id <code>${esc(s.keyId)}</code>; compare it with <code>GET /api/v1/audit/checkpoint-key</code> or your own records), and checks every file against SHA256SUMS and its signature.
+${s.checkpoint ? `The ledger head was checkpointed for this pack at row ${esc(s.checkpoint.seq)} on ${esc(when(s.checkpoint.at))}.` : 'The ledger was empty.'}</div>`;
+}
+
 /** summary.html: one section (one printed page) per request, in plain words. */
 export function renderSummary(s: SummaryInput): string {
   const period = `${s.scope.from ? when(s.scope.from) : 'the beginning of the ledger'} to ${s.scope.to ? when(s.scope.to) : 'the time of this pack'}`;
   const changes = s.requests.reduce((n, r) => n + Math.max(r.tasks.length, 1), 0);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Evidence pack: ${esc(s.identity.name)} (${esc(s.identity.key)})</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>Evidence pack: ${esc(s.identity.name)} (${esc(s.identity.key)})</title><style>${SUMMARY_STYLE}</style></head>
 <body>
 <h1>Access evidence for ${esc(s.identity.name)} (${esc(s.identity.key)})</h1>
 <p class="meta">${esc(s.identity.title ?? '')}${s.identity.department ? `, ${esc(s.identity.department)}` : ''}; status today: ${esc(s.identity.status)}.<br>
 Period: ${esc(period)}. Generated ${esc(when(s.generatedAt.toISOString()))}.</p>
 <p>${s.requests.length} request${s.requests.length === 1 ? '' : 's'} and ${changes} access change${changes === 1 ? '' : 's'} in scope, backed by ${s.rows.length} ledger row${s.rows.length === 1 ? '' : 's'}.
 Each request has its own page below: who asked, who approved and when, the tickets and their delivery, who carried out and attested each change, and whether it met its SLA.</p>
-<div class="verify"><strong>How to check this pack.</strong> In a directory holding the unzipped files, run <code>node verify.mjs</code> (Node.js 20 or later, no network).
-It recomputes every ledger hash and link, checks that the chain runs without a gap between checkpoints signed with the service's Ed25519 key
-(key id <code>${esc(s.keyId)}</code>; compare it with <code>GET /api/v1/audit/checkpoint-key</code> or your own records), and checks every file against SHA256SUMS.
-${s.checkpoint ? `The ledger head was checkpointed for this pack at row ${esc(s.checkpoint.seq)} on ${esc(when(s.checkpoint.at))}.` : 'The ledger was empty.'}</div>
+${verifyNote(s.keyId, s.checkpoint)}
 ${s.requests.map((r) => requestSection(r, s.rows, s.generatedAt)).join('\n')}
 </body></html>
 `;

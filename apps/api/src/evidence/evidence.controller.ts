@@ -2,8 +2,9 @@ import { BadRequestException, Controller, Get, Logger, NotFoundException, Query,
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager, IsolationLevel } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
+import { campaignsAvailable, findPackCampaign } from '../../../../libs/evidence/campaign';
 import { findIdentity } from '../../../../libs/evidence/identity-changes';
-import { writeIdentityPack } from '../../../../libs/evidence/pack';
+import { writeCampaignPack, writeIdentityPack, type PackDeps } from '../../../../libs/evidence/pack';
 import { CheckpointService } from '../audit/checkpoint.service';
 import { Roles } from '../auth/policy';
 import { EvidenceQueryDto } from './evidence.dto';
@@ -24,31 +25,44 @@ export class EvidenceController {
 
   @Get()
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Evidence pack of an identity over a period: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS' })
+  @ApiOperation({ summary: 'Evidence pack of an identity over a period, or of a certification campaign: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS(.sig)' })
   @ApiProduces('application/zip')
   @ApiResponse({ status: 200, description: 'A streamed ZIP (application/zip)' })
-  @ApiResponse({ status: 400, description: 'identity missing, from not before to, or campaign (not available yet)' })
-  @ApiResponse({ status: 404, description: 'No such identity' })
+  @ApiResponse({ status: 400, description: 'neither or both of identity and campaign, from not before to, or campaigns not installed' })
+  @ApiResponse({ status: 404, description: 'No such identity or campaign' })
   async pack(@Query() q: EvidenceQueryDto, @Res() res: Response): Promise<void> {
-    if (q.campaign !== undefined) throw invalid('campaign', 'campaign evidence packs are not available yet; ask for an identity pack');
-    if (!q.identity) throw invalid('identity', 'identity is required');
+    if (q.campaign !== undefined && q.identity !== undefined) throw invalid('campaign', 'give either identity or campaign, not both');
+    if (q.campaign === undefined && !q.identity) throw invalid('identity', 'identity (or campaign) is required');
     if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw invalid('to', 'to must be after from');
-    const identity = await findIdentity(this.em.fork(), q.identity);
-    if (!identity) throw new NotFoundException(`identity ${q.identity} not found`);
+    const em = this.em.fork();
+    let write: (deps: PackDeps) => Promise<unknown>;
+    let name: string;
+    if (q.campaign !== undefined) {
+      if (!(await campaignsAvailable(em))) throw invalid('campaign', 'certification campaigns are not available in this installation');
+      const campaign = await findPackCampaign(em, q.campaign);
+      if (!campaign) throw new NotFoundException(`campaign ${q.campaign} not found`);
+      write = (deps) => writeCampaignPack(deps, campaign, res);
+      name = `campaign-${campaign.id}`;
+    } else {
+      const identity = await findIdentity(em, q.identity as string);
+      if (!identity) throw new NotFoundException(`identity ${q.identity} not found`);
+      write = (deps) => writeIdentityPack(deps, identity, { identity: identity.key, from: q.from, to: q.to }, res);
+      name = identity.key;
+    }
     const key = await this.checkpoints.signingKey();
     const stored = (await this.checkpoints.stored()).map((s) => s.checkpoint);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="evidence-${identity.key}-${stamp}.zip"`);
+    res.setHeader('Content-Disposition', `attachment; filename="evidence-${name.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}.zip"`);
     try {
       await this.em.fork().transactional(
-        (tx) => writeIdentityPack({ tx, key, checkpointHead: (t) => this.checkpoints.take(t), storedCheckpoints: stored }, identity, { identity: identity.key, from: q.from, to: q.to }, res),
+        (tx) => write({ tx, key, checkpointHead: (t) => this.checkpoints.take(t), storedCheckpoints: stored }),
         { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
       );
     } catch (err) {
       // Past the headers the only honest signal left is a broken download, never a partial ZIP that looks whole.
       if (!res.headersSent) throw err;
-      this.logger.error(`evidence pack for ${identity.key} failed mid-stream: ${String(err)}`);
+      this.logger.error(`evidence pack ${name} failed mid-stream: ${String(err)}`);
       res.destroy(err as Error);
     }
   }

@@ -15,7 +15,7 @@ export class EvidenceQueryDto {
   @IsOptional() @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Certification campaign id (campaign packs: not available yet, see docs/evidence-pack.md)' })
+  @ApiPropertyOptional({ description: 'Certification campaign id: the pack covers access at launch, decisions, remediation and access after' })
   @IsOptional() @IsString() @MaxLength(100)
   campaign?: string;
 }
