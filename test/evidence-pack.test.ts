@@ -154,6 +154,12 @@ describe('evidence pack and anchored checkpoints', () => {
     lines[2] = lines[2].replace('"name":"', '"name":"X');
     writeFileSync(join(dir, 'ledger.jsonl'), lines.join('\n'));
     expect(verifyWith(join(packDir, 'verify.mjs'), dir).out).toMatch(/ledger\.jsonl line 3 \(seq \d+\): hash does not match the row content/);
+    // The readable `details` must say what the hashed `detailsText` says.
+    const misleading = readFileSync(join(packDir, 'ledger.jsonl'), 'utf8').split('\n');
+    const row = JSON.parse(misleading[0]);
+    misleading[0] = JSON.stringify({ ...row, details: { ...row.details, forged: true } });
+    writeFileSync(join(dir, 'ledger.jsonl'), misleading.join('\n'));
+    expect(verifyWith(join(packDir, 'verify.mjs'), dir).out).toMatch(/ledger\.jsonl line 1 \(seq \d+\): hash does not match the row content/);
   });
 
   it('names the change whose ledger line was deleted', () => {

@@ -16,6 +16,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 const args = process.argv.slice(2);
 let pinnedKeyFile = null;
@@ -42,9 +43,10 @@ function rowHash(r) {
 }
 
 // A row missing a field cannot hash: it is reported like any other altered row, never a crash.
+// `details` (for reading) must be exactly the hashed `detailsText`, parsed.
 function hashMatches(r) {
   try {
-    return rowHash(r) === r.hash;
+    return rowHash(r) === r.hash && (r.details === undefined || isDeepStrictEqual(r.details, JSON.parse(r.detailsText)));
   } catch {
     return false;
   }
