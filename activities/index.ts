@@ -4,6 +4,9 @@ import { createLeaverActivities } from './leaver.activities';
 import { createTicketActivities } from './tickets.activities';
 import { createRequestActivities } from './requests.activities';
 import { createRequestTaskActivities } from './requests-tasks.activities';
+import { createCertificationActivities } from './certification.activities';
+import { createCertificationReviewActivities } from './certification-review.activities';
+import { createCertificationRemediationActivities } from './certification-remediation.activities';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,6 +18,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createTicketActivities(deps),
     ...createRequestActivities(deps),
     ...createRequestTaskActivities(deps),
+    ...createCertificationActivities(deps),
+    ...createCertificationReviewActivities(deps),
+    ...createCertificationRemediationActivities(deps),
   };
 }
 

@@ -3,3 +3,4 @@
 export { probeWorkflow } from './probe.workflow';
 export { joinerWorkflow, moverWorkflow } from './request.workflow';
 export { leaverWorkflow } from './leaver.workflow';
+export { certificationWorkflow } from './certification.workflow';

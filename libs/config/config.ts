@@ -86,6 +86,12 @@ const schema = z.object({
   MANUAL_TASK_MINUTES: z.coerce.number().min(0).max(10_000).default(10),
   MANUAL_HOURLY_COST: z.coerce.number().min(0).max(1_000_000).default(60),
   MANUAL_COST_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+  CERTIFICATION_REMINDERS: z
+    .string()
+    .regex(/^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*$/, 'must be a comma-separated list of durations, e.g. 7d,1d')
+    .default('7d,1d'),
+  CERTIFICATION_ESCALATION_WINDOW: duration.default('3d'),
+  CERTIFICATION_RECONCILE_INTERVAL: duration.default('1m'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -158,6 +164,11 @@ export interface Config {
   };
   /** Defaults of the manual-effort report, per system unless the system states its own. */
   manualEffort: { minutesPerTask: number; hourlyCost: number; currency: string };
+  /**
+   * Certification campaigns (ADR 060): reminder digests this long before dueAt, the time each
+   * escalation level gets after the deadline, and how often the workflow re-reads its campaign.
+   */
+  certification: { reminders: string[]; escalationWindow: string; reconcileInterval: string };
 }
 
 export class ConfigError extends Error {
@@ -275,6 +286,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpSinkUrl: c.CHECKPOINT_HTTP_SINK,
     },
     manualEffort: { minutesPerTask: c.MANUAL_TASK_MINUTES, hourlyCost: c.MANUAL_HOURLY_COST, currency: c.MANUAL_COST_CURRENCY },
+    certification: {
+      reminders: c.CERTIFICATION_REMINDERS.split(',').map((d) => d.trim()),
+      escalationWindow: c.CERTIFICATION_ESCALATION_WINDOW,
+      reconcileInterval: c.CERTIFICATION_RECONCILE_INTERVAL,
+    },
   };
 }
 

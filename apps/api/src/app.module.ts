@@ -16,6 +16,7 @@ import { LeaversModule } from './leavers/leavers.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ReportsModule } from './reports/reports.module';
+import { CertificationsModule } from './certifications/certifications.module';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         CatalogModule,
         EvidenceModule,
         ReportsModule,
+        CertificationsModule,
       ],
       controllers: [HealthController],
     };

@@ -1,0 +1,9 @@
+import { NotFoundException, type PipeTransform } from '@nestjs/common';
+
+/** Campaign ids are uuids, or `<scheduleId>-<fire time>` for scheduled runs; anything else is unknown (404). */
+export class CampaignIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9:._-]{0,159}$/.test(value)) throw new NotFoundException(`campaign ${value.slice(0, 80)} not found`);
+    return value;
+  }
+}

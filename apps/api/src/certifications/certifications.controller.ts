@@ -1,0 +1,131 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
+import { CampaignReadService } from './campaign-read.service';
+import { CampaignStartService } from './campaign-start.service';
+import {
+  CampaignListQueryDto, CancelCampaignDto, DecisionsDto, ItemsQueryDto, ReassignDto, ReportQueryDto, ScheduleDto, StartCampaignDto, StartQueryDto,
+} from './certifications.dto';
+import { CampaignIdPipe } from './campaign-id.pipe';
+import { ReportService } from './report.service';
+import { ReviewService } from './review.service';
+import { SchedulesService } from './schedules.service';
+
+const campaignId = new CampaignIdPipe();
+
+@ApiTags('certifications')
+@ApiBearerAuth()
+@Controller('api/v1/certifications')
+export class CertificationsController {
+  constructor(
+    private readonly start: CampaignStartService,
+    private readonly read: CampaignReadService,
+    private readonly review: ReviewService,
+    private readonly reports: ReportService,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Start a campaign (202 with its workflow id); ?dryRun=true answers the pre-flight report (200); 409 with the report when it cannot start' })
+  async create(@CurrentPrincipal() p: Principal, @Query() q: StartQueryDto, @Body() dto: StartCampaignDto, @Res({ passthrough: true }) res: Response) {
+    if (q.dryRun === 'true') {
+      res.status(200);
+      return this.start.dryRun(dto);
+    }
+    res.status(202);
+    return this.start.start(p, dto);
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'Campaigns: all for admins and auditors, the ones I review for reviewers' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: CampaignListQueryDto) {
+    return this.read.list(p, q);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'A campaign with its counts and per-reviewer progress' })
+  get(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string) {
+    return this.read.get(p, id);
+  }
+
+  @Get(':id/items')
+  @Authenticated()
+  @ApiOperation({ summary: 'Items: my own by default (admins and auditors see all); filters reviewer, status, flag, identity, system' })
+  items(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Query() q: ItemsQueryDto) {
+    return this.read.items(p, id, q);
+  }
+
+  @Post(':id/decisions')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Bulk certify/revoke (<= 1,000, all or nothing; 403 naming items not mine; 409 after sign-off)' })
+  decide(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Body() dto: DecisionsDto) {
+    return this.review.decide(p, id, dto);
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Hand items to another active person (never the subject); audited, flagged reviewer_changed' })
+  reassign(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Body() dto: ReassignDto) {
+    return this.review.reassign(p, id, dto);
+  }
+
+  @Post(':id/sign-off')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Finish my review (409 naming any item still pending)' })
+  signOff(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string) {
+    return this.review.signOff(p, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Cancel a generating or active campaign' })
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Body() dto: CancelCampaignDto) {
+    return this.start.cancel(p, id, dto);
+  }
+
+  @Get(':id/report')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Access at launch, every decision, remediation per revoke and access after (JSON; ?format=csv)' })
+  async report(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Query() q: ReportQueryDto, @Res() res: Response) {
+    const c = await this.read.visible(p, id);
+    if (q.format === 'csv') await this.reports.csv(c, res);
+    else await this.reports.json(c, res);
+  }
+}
+
+@ApiTags('certifications')
+@ApiBearerAuth()
+@Controller('api/v1/certification-schedules')
+export class CertificationSchedulesController {
+  constructor(private readonly schedules: SchedulesService) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Recurring campaigns (Temporal Schedules) with their next and recent runs' })
+  list() {
+    return this.schedules.list();
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a recurring campaign: cron (five fields, UTC) or every (interval); overlapping runs are skipped' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: ScheduleDto) {
+    return this.schedules.create(p, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete a schedule (campaigns it started stay)' })
+  remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.schedules.remove(p, id);
+  }
+}
