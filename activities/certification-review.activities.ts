@@ -40,8 +40,11 @@ export function createCertificationReviewActivities(deps: ActivityDeps) {
   const fork = () => deps.orm.em.fork();
 
   async function people(em: EntityManager, keys: string[]): Promise<(k: string) => PersonState | undefined> {
+    // The people named, and their managers (escalation goes one level up).
     const rows = await em.execute<PersonState[]>(
-      'SELECT key, status, manager FROM identity WHERE key IN (SELECT jsonb_array_elements_text(?::jsonb))', [JSON.stringify([...new Set(keys)])]);
+      `WITH k AS (SELECT jsonb_array_elements_text(?::jsonb) AS key)
+       SELECT key, status, manager FROM identity WHERE key IN (SELECT key FROM k)
+          OR key IN (SELECT manager FROM identity WHERE key IN (SELECT key FROM k))`, [JSON.stringify([...new Set(keys)])]);
     const m = new Map(rows.map((r) => [r.key, r]));
     return (k) => m.get(k);
   }

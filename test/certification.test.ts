@@ -1,6 +1,7 @@
 import type { RequestStack } from './requests-fixture';
 import { until } from './requests-fixture';
 import { certApi, certificationStack, hold, inHours } from './certification-fixture';
+import { temporalClient } from './support/services';
 
 /** Campaigns over HTTP with real dev-IdP tokens, a real worker, Temporal and PostgreSQL. */
 describe('certification campaigns', () => {
@@ -159,16 +160,12 @@ describe('certification campaigns', () => {
 
     const cancelled = await api.post(`/api/v1/certifications/${all.id}/cancel`, 'adm', { reason: 'test over' });
     expect(cancelled.status).toBe(200);
-    await until('the workflow to end', async () => {
-      const t = await stack.orm.em.fork().execute(`SELECT 1`);
-      const d = await (await import('./support/services')).temporalClient();
-      try {
-        const desc = await d.client.workflow.getHandle(all.workflowId).describe();
-        return desc.status.name === 'COMPLETED' ? t : null;
-      } finally {
-        await d.close();
-      }
-    });
+    const t = await temporalClient();
+    try {
+      await until('the workflow to end', async () => ((await t.client.workflow.getHandle(all.workflowId).describe()).status.name === 'COMPLETED' ? true : null));
+    } finally {
+      await t.close();
+    }
     expect((await api.post(`/api/v1/certifications/${all.id}/cancel`, 'adm', {})).status).toBe(409);
   });
 });
