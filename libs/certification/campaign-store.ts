@@ -3,7 +3,7 @@ import { recordAuditEvent, type AuditActor } from '../audit/ledger';
 import type { CampaignScopeType, CampaignStatus, DeadlinePolicy, ReviewerKind } from '../domain/certification';
 import type { CampaignDef } from './generation';
 
-/** A campaign row as stored (table `certification_campaign`, ADR 050). */
+/** A campaign row as stored (table `certification_campaign`, ADR 060). */
 export interface CampaignRow {
   id: string;
   name: string;

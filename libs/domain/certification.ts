@@ -1,5 +1,5 @@
 /**
- * Certification rules as pure functions (ADR 050): who reviews an item, which context flags it
+ * Certification rules as pure functions (ADR 060): who reviews an item, which context flags it
  * carries, where an undecided item goes at the deadline, and when reminders fire. No side
  * effects: the API, the activities and the workflow bundle all use it.
  */

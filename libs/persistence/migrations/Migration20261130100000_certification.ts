@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Access certification campaigns (issue 13, ADR 050): the campaign, its items (a snapshot of
+ * Access certification campaigns (issue 13, ADR 060): the campaign, its items (a snapshot of
  * access at launch, one row per access assignment and system, written in bulk), each reviewer's
  * sign-off, and recurring schedules (the Temporal Schedule is the clock; this row is the record).
  * Forward-only.

@@ -18,7 +18,7 @@ export interface CampaignAccepted {
   workflowId: string;
 }
 
-/** Subjects per generation batch: one activity and one multi-row INSERT each (ADR 050). */
+/** Subjects per generation batch: one activity and one multi-row INSERT each (ADR 060). */
 export const GENERATION_BATCH = 1000;
 
 export function certificationTiming(config: Config): CertificationTiming {

@@ -8,7 +8,7 @@ import { ReportService } from './report.service';
 import { ReviewService } from './review.service';
 import { SchedulesService } from './schedules.service';
 
-/** Access certification campaigns (issue 13, ADR 050): start, review, report and schedules. */
+/** Access certification campaigns (issue 13, ADR 060): start, review, report and schedules. */
 @Module({
   imports: [TemporalClientModule, RequestsModule],
   controllers: [CertificationsController, CertificationSchedulesController],
