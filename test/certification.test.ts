@@ -86,7 +86,7 @@ describe('certification campaigns', () => {
     expect((await itemRows(started.id)).every((i: any) => i.status === 'pending')).toBe(true);
 
     const ok = await api.decide(started.id, 'mgr', [
-      { item: old.id, decision: 'certify' }, { item: bobs.id, decision: 'certify' }, { item: lab.id, decision: 'revoke', comment: 'no lab work' }]);
+      { item: old.id, decision: 'certify' }, { item: bobs.id, decision: 'certify' }, { item: lab.id, decision: 'revoke', comment: '=1+1 no lab work' }]);
     expect(ok).toMatchObject({ status: 200, body: { accepted: 3 } });
     // Change of mind before sign-off: the ledger keeps both.
     expect((await api.decide(started.id, 'mgr', [{ item: bobs.id, decision: 'revoke', comment: 'moved team' }])).status).toBe(200);
@@ -106,11 +106,12 @@ describe('certification campaigns', () => {
     const report = await api.get(`/api/v1/certifications/${started.id}/report`, 'aud');
     expect(report.status).toBe(200);
     expect(report.body.summary).toMatchObject({ total: 3, certified: 2, revoked: 1 });
-    expect(report.body.items.find((i: any) => i.id === lab.id)).toMatchObject({ status: 'revoked', decidedBy: 'mgr', comment: 'no lab work', originalReviewer: 'mgr' });
+    expect(report.body.items.find((i: any) => i.id === lab.id)).toMatchObject({ status: 'revoked', decidedBy: 'mgr', comment: '=1+1 no lab work', originalReviewer: 'mgr' });
     const csv = await fetch(`${stack.api.url}/api/v1/certifications/${started.id}/report?format=csv`, { headers: await stack.auth.authHeader('aud') });
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^item_id,identity,/);
+    expect(lines.find((l) => l.startsWith(lab.id))).toContain(",'=1+1 no lab work,");
     expect((await api.get(`/api/v1/certifications/${started.id}/report`, 'mgr')).status).toBe(403);
   });
 

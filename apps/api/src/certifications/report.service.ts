@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import { campaignCounts, type CampaignRow } from '../../../../libs/certification/campaign-store';
+import { csvLine } from '../../../../libs/csv/csv';
 import { campaignSummary, itemView, type ItemRow } from './campaign-read.service';
 
 interface ReportRow extends ItemRow {
@@ -24,12 +25,8 @@ const CSV_COLUMNS = [
   'task_id', 'task_status', 'ticket_channel', 'ticket_ref', 'ticket_delivered_at', 'attested_by', 'attested_at', 'access_after',
 ] as const;
 
-/** One CSV cell: quoted when needed, and never starting with a formula character (SPEC 6). */
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** Lists go in one cell, `;`-separated (the shared writer neutralises formula starts). */
+const cell = (v: unknown) => (Array.isArray(v) ? v.join(';') : v);
 
 /**
  * The campaign report (SPEC 7): access at launch (the items), every decision with original and
@@ -95,14 +92,14 @@ export class ReportService {
   async csv(c: CampaignRow, res: Response): Promise<void> {
     res.status(200).type('text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="certification-${c.id.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`);
-    res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    res.write(`${csvLine([...CSV_COLUMNS])}\r\n`);
     for await (const rows of this.pages(c.id)) {
-      res.write(rows.map((r) => [
+      res.write(rows.map((r) => csvLine([
         r.id, r.identity_key, r.identity_name, r.role_key, r.role_version, r.system_key, r.entitlements, r.provenance, iso(r.granted_at), r.approved_by,
         r.flags, r.original_reviewer, r.reviewer, r.routing, r.status, r.decided_by, iso(r.decided_at), r.comment, iso(r.signed_off_at),
         r.task_id, r.task_status, r.task_channel, r.task_external_ref, iso(r.task_delivered_at), r.task_completed_by_name ?? r.task_completed_by,
         iso(r.task_completed_at), r.access_after,
-      ].map(csvCell).join(',')).join('\r\n') + '\r\n');
+      ].map(cell))).join('\r\n') + '\r\n');
     }
     res.end();
   }
