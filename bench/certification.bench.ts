@@ -5,7 +5,7 @@ import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { personTokens } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { buildWorkflowBundle, mb, type BenchResult, type BenchServices } from './support';
+import { benchCheckpointEnv, buildWorkflowBundle, mb, type BenchResult, type BenchServices } from './support';
 
 const ROLES = 8;
 
@@ -45,7 +45,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: services.dataDir, DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress,
     TEMPORAL_TASK_QUEUE: `bench-cert-${db.name}`, WORKFLOW_BUNDLE: bundle, OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api',
     OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret, SESSION_SECRET: 'bench-session-secret-0123456789',
-    PUBLIC_URL: apiUrl, RATE_LIMIT_PER_MINUTE: '10000000',
+    PUBLIC_URL: apiUrl, RATE_LIMIT_PER_MINUTE: '10000000', ...benchCheckpointEnv(services.dataDir, db.name),
   };
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;
