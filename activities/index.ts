@@ -1,7 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createProbeActivities } from './probe.activities';
 import { createLeaverActivities } from './leaver.activities';
-import { createTicketActivities } from './tickets.activities';
+import { createTaskActivities } from './tasks.activities';
 import { createRequestActivities } from './requests.activities';
 import { createRequestTaskActivities } from './requests-tasks.activities';
 import { createCertificationActivities } from './certification.activities';
@@ -15,7 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
     ...createLeaverActivities(deps),
-    ...createTicketActivities(deps),
+    ...createTaskActivities(deps),
     ...createRequestActivities(deps),
     ...createRequestTaskActivities(deps),
     ...createCertificationActivities(deps),

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CatalogPort, CatalogSystem } from '../libs/requests/catalog-port';
+import { requestCancelledSignal } from '../workflows/definitions';
 import { slaMet } from '../libs/domain/sla';
 
 export interface LeaverTaskRow {
@@ -34,41 +34,11 @@ export async function cancelPendingRequestsOf(
     // Delivered after commit by the outbox relay (libs/requests/outbox-relay.ts): the workflow stops waiting.
     await tx.execute(`INSERT INTO workflow_outbox (kind, workflow_id, payload) VALUES ('signal', ?, ?::jsonb)`, [
       r.workflow_id,
-      JSON.stringify({ signal: 'requestCancelled', args: [{ by: 'system:worker', reason: `leaver ${leaverRequestId}` }] }),
+      JSON.stringify({ signal: requestCancelledSignal.name, args: [{ by: 'system:worker', reason: `leaver ${leaverRequestId}` }] }),
     ]);
     out.push({ id: r.id, workflowId: r.workflow_id, taskIds: tasks.map((t) => t.id) });
   }
   return out;
-}
-
-/**
- * Target systems by key, with their entitlements. Knex expands an array parameter into a list,
- * so the keys go in as `IN (?)` (non-empty) rather than `= ANY(?::text[])`.
- */
-export async function systemsByKey(tx: EntityManager, keys: string[]): Promise<CatalogSystem[]> {
-  if (keys.length === 0) return [];
-  const rows = await tx.execute<(Omit<CatalogSystem, 'deprovisionSlaHours'> & { deprovision_sla_hours: number })[]>(
-    `SELECT s.key, s.name, s.owners, s.channel, s.target, s.deprovision_sla_hours,
-            COALESCE((SELECT jsonb_agg(jsonb_build_object('key', e.key, 'name', e.name, 'privileged', e.privileged) ORDER BY e.key)
-                        FROM entitlement e WHERE e.system_key = s.key), '[]'::jsonb) AS entitlements
-       FROM target_system s WHERE s.key IN (?)`,
-    [keys],
-  );
-  return rows.map(({ deprovision_sla_hours, ...r }) => ({ ...r, deprovisionSlaHours: deprovision_sla_hours }));
-}
-
-/** Who an escalation goes to: the system's owners, then also their managers, then also the admins. */
-export async function escalationRecipients(tx: EntityManager, catalog: CatalogPort, systemKey: string, level: 1 | 2 | 3): Promise<string[]> {
-  const [system] = await systemsByKey(tx, [systemKey]);
-  const owners = system?.owners ?? [];
-  if (level === 1) return [...owners].sort();
-  if (level === 2) {
-    if (owners.length === 0) return [];
-    const rows = await tx.execute<{ manager: string }[]>(
-      `SELECT DISTINCT manager FROM identity WHERE key IN (?) AND manager IS NOT NULL`, [owners]);
-    return rows.map((x) => x.manager).sort();
-  }
-  return (await catalog.admins(tx)).sort();
 }
 
 export function slaReport(rows: LeaverTaskRow[]) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../libs/audit/ledger';
@@ -6,14 +5,9 @@ import { deprovisionDueAt } from '../libs/domain/sla';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
 import type { ActivityDeps } from './deps';
-import { cancelPendingRequestsOf, escalationRecipients, slaReport, systemsByKey, type LeaverTaskRow } from './leaver-support';
-
-export interface LeaverTaskPlan {
-  taskId: string;
-  system: string;
-  channel: string;
-  dueAt: string;
-}
+import { cancelPendingRequestsOf, slaReport, type LeaverTaskRow } from './leaver-support';
+import { revokeAccess } from '../libs/access/access-writer';
+import { openTasks, type OpenedTask } from '../libs/requests/open-tasks';
 
 interface RequestRow {
   id: string;
@@ -102,7 +96,7 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
      * any access (requested or imported), due within the system's SLA, and cancels its pending
      * joiner/mover requests with their tasks. All in one transaction.
      */
-    async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ tasks: LeaverTaskPlan[]; cancelledRequests: string[] }> {
+    async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ tasks: OpenedTask[]; cancelledRequests: string[] }> {
       return fork().transactional(async (tx) => {
         const r = await lock(tx, input.requestId);
         if (r.status !== 'scheduled') {
@@ -117,17 +111,11 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
           if (!bySystem.has(e.system)) bySystem.set(e.system, new Set());
           bySystem.get(e.system)!.add(e.entitlement);
         }
-        const systems = await systemsByKey(tx, [...bySystem.keys()]);
-        const tasks: LeaverTaskPlan[] = [];
-        for (const s of systems.sort((a, b) => a.key.localeCompare(b.key))) {
-          const t = { taskId: randomUUID(), system: s.key, channel: s.channel, dueAt: deprovisionDueAt(now, s.deprovisionSlaHours) };
-          await tx.execute(
-            `INSERT INTO task (id, request_id, workflow_id, identity_key, system_key, action, entitlements, due_at, urgent, channel)
-             VALUES (?, ?, ?, ?, ?, 'revoke', ?::jsonb, ?, ?, ?)`,
-            [t.taskId, r.id, r.workflow_id, r.identity_key, s.key, JSON.stringify([...bySystem.get(s.key)!].sort()), t.dueAt, input.urgent, s.channel],
-          );
-          tasks.push(t);
-        }
+        const systems = await catalog.systems(tx, [...bySystem.keys()]);
+        const plans = systems.sort((a, b) => a.key.localeCompare(b.key)).map((s) => ({
+          system: s.key, action: 'revoke' as const, entitlements: [...bySystem.get(s.key)!], channel: s.channel,
+          dueAt: deprovisionDueAt(now, s.deprovisionSlaHours), urgent: input.urgent,
+        }));
         const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
         await tx.execute(`UPDATE request SET status = 'provisioning', updated_at = now() WHERE id = ?`, [r.id]);
 
@@ -139,39 +127,11 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
             requestId: c.id, workflowId: c.workflowId, details: { reason: 'leaver', leaverRequestId: r.id, cancelledTasks: c.taskIds },
             idempotencyKey: `request:${c.id}:cancelled` });
         }
-        for (const t of tasks) {
-          await recordAuditEvent(tx, { ...base, action: 'task.created', subject: { type: 'task', id: t.taskId },
-            details: { system: t.system, action: 'revoke', entitlements: [...bySystem.get(t.system)!].sort(), dueAt: t.dueAt, urgent: input.urgent, channel: t.channel },
-            idempotencyKey: `task:${t.taskId}:created` });
-        }
+        const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflow_id, identityKey: r.identity_key }, plans);
         await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
           details: { identity: r.identity_key, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
           idempotencyKey: `request:${r.id}:effective` });
         return { tasks, cancelledRequests: cancelled.map((c) => c.id) };
-      });
-    },
-
-    async readLeaverTasks(input: { requestId: string }): Promise<{ taskId: string; status: 'open' | 'done' | 'cancelled' }[]> {
-      const rows = await fork().execute<{ id: string; status: 'open' | 'done' | 'cancelled' }[]>(
-        'SELECT id, status FROM task WHERE request_id = ?', [input.requestId]);
-      return rows.map((x) => ({ taskId: x.id, status: x.status }));
-    },
-
-    /** A missed due time: level 1 reminds the owners, 2 adds their managers, 3 the admins. */
-    async escalateLeaverTask(input: { requestId: string; taskId: string; level: 1 | 2 | 3 }): Promise<boolean> {
-      return fork().transactional(async (tx) => {
-        const r = await lock(tx, input.requestId);
-        const [t] = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE id = ? FOR UPDATE', [input.taskId]);
-        if (!t || t.status !== 'open' || t.escalation_level >= input.level || r.status !== 'provisioning') return false;
-        const recipients = await escalationRecipients(tx, catalog, t.system_key, input.level);
-        await tx.execute('UPDATE task SET escalation_level = ?, updated_at = now() WHERE id = ?', [input.level, t.id]);
-        await recordAuditEvent(tx, {
-          actor: SYSTEM_ACTORS.worker, action: 'task.escalated', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflow_id,
-          details: { level: input.level, step: ['reminder', 'owners_manager', 'admins'][input.level - 1], recipients, system: t.system_key,
-            dueAt: new Date(t.due_at).toISOString(), overdueMs: Date.now() - new Date(t.due_at).getTime() },
-          idempotencyKey: `task:${t.id}:escalated:${input.level}`,
-        });
-        return true;
       });
     },
 
@@ -187,11 +147,11 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
                   changes = changes || jsonb_build_object('sla', ?::jsonb) WHERE id = ?`,
           [report.outcome, JSON.stringify(report.systems), r.id],
         );
-        const revoked = await tx.execute<{ id: string }[]>(
-          `UPDATE access_assignment SET status = 'revoked', revoked_at = now(), revoked_by_request = ?, revoke_reason = 'leaver'
-            WHERE identity_key = ? AND status = 'active' RETURNING id`,
-          [r.id, r.identity_key],
-        );
+        const revoked = await revokeAccess(tx, r.identity_key, { all: true }, {
+          actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id, approvedBy: [], reason: 'leaver',
+          tasks: rows.map((t) => ({ taskId: t.id, system: t.system_key, attestedBy: t.completed_by })),
+          idempotencyKey: `request:${r.id}:access-revoked`,
+        });
         await recordAuditEvent(tx, {
           actor: SYSTEM_ACTORS.worker, action: 'request.completed', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
           details: { kind: 'leaver', outcome: report.outcome, systems: report.systems, revokedAssignments: revoked.map((x) => x.id) },
@@ -203,6 +163,6 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
   };
 }
 
-const toPlan = (t: LeaverTaskRow): LeaverTaskPlan => ({ taskId: t.id, system: t.system_key, channel: t.channel, dueAt: new Date(t.due_at).toISOString() });
+const toPlan = (t: LeaverTaskRow): OpenedTask => ({ taskId: t.id, system: t.system_key, action: 'revoke', dueAt: new Date(t.due_at).toISOString() });
 
 export type LeaverActivities = ReturnType<typeof createLeaverActivities>;

@@ -1,38 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
-import type { PlannedTask } from '../libs/domain/request-types';
+import { grantAccess, revokeAccess, type AccessChange } from '../libs/access/access-writer';
+import type { PlannedTask, TaskAction } from '../libs/domain/request-types';
 import { Identity } from '../libs/identity/identity.entity';
-import { sqlCatalog } from '../libs/requests/catalog-adapter';
-import type { CatalogPort } from '../libs/requests/catalog-port';
 import { ApprovalDecision, ApprovalStep } from '../libs/requests/entities/approval.entity';
 import type { Request } from '../libs/requests/entities/request.entity';
 import { Task } from '../libs/requests/entities/task.entity';
+import { openTasks, taskView, type OpenedTask } from '../libs/requests/open-tasks';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
-import { deliverThroughChannel, ticketChannelDeps } from '../libs/tickets/channels';
-import { buildTicket } from '../libs/tickets/ticket';
 import type { ActivityDeps } from './deps';
 
-export interface CreatedTask {
-  taskId: string;
-  system: string;
-  action: 'grant' | 'revoke';
-  dueAt: string;
-}
-
 const actor = SYSTEM_ACTORS.worker;
-
-function auditTask(tx: EntityManager, t: Task, action: string, key: string, details: Record<string, unknown>) {
-  return recordAuditEvent(tx, {
-    actor,
-    action,
-    subject: { type: 'task', id: t.id },
-    requestId: t.requestId,
-    workflowId: t.workflowId,
-    details: { system: t.systemKey, action: t.action, identity: t.identityKey, ...details },
-    idempotencyKey: `task:${t.id}:${key}`,
-  });
-}
 
 function auditRequest(tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) {
   return recordAuditEvent(tx, {
@@ -46,8 +24,8 @@ function auditRequest(tx: EntityManager, r: Request, action: string, key: string
   });
 }
 
-/** Task-side activities of joiner and mover workflows (task creation, delivery, deadlines, completion). */
-export function createRequestTaskActivities(deps: ActivityDeps, catalog: CatalogPort = sqlCatalog) {
+/** Task-side activities of joiner and mover workflows (task creation, completion); delivery and deadlines are the shared task path's. */
+export function createRequestTaskActivities(deps: ActivityDeps) {
   const fork = () => deps.orm.em.fork();
 
   return {
@@ -55,99 +33,20 @@ export function createRequestTaskActivities(deps: ActivityDeps, catalog: Catalog
      * Every approval is in: the request moves to provisioning and gets one task per system and
      * action. A retry returns the tasks already created. Null when the request was cancelled.
      */
-    async createTasks(input: { requestId: string; tasks: PlannedTask[] }): Promise<CreatedTask[] | null> {
+    async createTasks(input: { requestId: string; tasks: PlannedTask[] }): Promise<OpenedTask[] | null> {
       return fork().transactional(async (tx) => {
         const r = await lockRequest(tx, input.requestId);
         if (!r) throw new Error(`request ${input.requestId} not found`);
         const existing = await tx.find(Task, { requestId: r.id }, { orderBy: { systemKey: 'asc', action: 'asc' } });
         if (existing.length > 0 || r.status !== 'pending_approval') {
-          return r.status === 'cancelled' ? null : existing.map(view);
+          return r.status === 'cancelled' ? null : existing.map(taskView);
         }
         const now = Date.now();
-        const created = input.tasks.map(
-          (p) =>
-            new Task({
-              id: randomUUID(),
-              requestId: r.id,
-              workflowId: r.workflowId,
-              identityKey: r.identityKey,
-              systemKey: p.system,
-              action: p.action,
-              entitlements: p.entitlements,
-              dueAt: new Date(now + p.dueInMs),
-              channel: p.channel,
-            }),
-        );
         r.status = 'provisioning';
-        created.forEach((t) => tx.persist(t));
         await tx.flush();
-        await auditRequest(tx, r, 'request.approved', 'approved', { tasks: created.length });
-        for (const t of created) {
-          await auditTask(tx, t, 'task.created', 'created', { entitlements: t.entitlements, dueAt: t.dueAt.toISOString(), channel: t.channel });
-        }
-        return created.map(view);
-      });
-    },
-
-    /**
-     * Delivers a task's ticket through its system's channel: for `queue` the task list is the
-     * ticket, so it is only marked delivered; webhook and email go through `deliverThroughChannel`
-     * (issue 6), which throws classified failures for the retry policy. The attempt count commits
-     * before the attempt, the delivery and its audit event after it.
-     */
-    async deliverTicket(taskId: string): Promise<{ externalRef: string | null }> {
-      const em = fork();
-      const t = await em.findOneOrFail(Task, { id: taskId });
-      if (t.deliveredAt || t.status !== 'open') return { externalRef: t.externalRef };
-      await em.nativeUpdate(Task, { id: taskId }, { deliveryAttempts: t.deliveryAttempts + 1 });
-      const [system] = await catalog.systems(em, [t.systemKey]);
-      const subject = await em.findOneOrFail(Identity, { key: t.identityKey });
-      const request = await em.getConnection().execute<{ kind: 'joiner' | 'mover' | 'leaver' }[]>('SELECT kind FROM request WHERE id = ?', [t.requestId]);
-      const channel = (t.channel as 'queue' | 'webhook' | 'email') ?? 'queue';
-      const entitlementInfo = (key: string) => system?.entitlements.find((e) => e.key === key) ?? { key, name: key, privileged: false };
-      const ticket = buildTicket(
-        {
-          taskId: t.id,
-          requestId: t.requestId,
-          kind: request[0]?.kind ?? 'joiner',
-          action: t.action,
-          urgent: t.urgent,
-          system: { key: t.systemKey, name: system?.name ?? t.systemKey },
-          identity: { key: subject.key, name: subject.name, username: subject.username },
-          entitlements: t.entitlements.map(entitlementInfo),
-          dueAt: t.dueAt.toISOString(),
-          createdAt: t.createdAt.toISOString(),
-        },
-        deps.config.publicUrl,
-      );
-      const { externalRef } = await deliverThroughChannel(ticket, { channel, target: system?.target ?? null }, ticketChannelDeps(deps.config));
-      return fork().transactional(async (tx) => {
-        const task = await tx.findOneOrFail(Task, { id: taskId });
-        if (task.deliveredAt) return { externalRef: task.externalRef };
-        task.deliveredAt = new Date();
-        task.externalRef = task.externalRef ?? externalRef;
-        await tx.flush();
-        await auditTask(tx, task, 'ticket.delivered', 'delivered', { channel, externalRef, attempts: task.deliveryAttempts });
-        return { externalRef };
-      });
-    },
-
-    async remindTask(input: { taskId: string }): Promise<void> {
-      await fork().transactional(async (tx) => {
-        const t = await tx.findOneOrFail(Task, { id: input.taskId });
-        if (t.status !== 'open') return;
-        await auditTask(tx, t, 'task.reminded', 'reminder', { dueAt: t.dueAt.toISOString() });
-      });
-    },
-
-    /** The task is past due: raise its escalation level (audited, and visible as overdue). */
-    async escalateTask(input: { taskId: string; level: number }): Promise<void> {
-      await fork().transactional(async (tx) => {
-        const t = await tx.findOneOrFail(Task, { id: input.taskId });
-        if (t.status !== 'open' || t.escalationLevel >= input.level) return;
-        t.escalationLevel = input.level;
-        await tx.flush();
-        await auditTask(tx, t, 'task.escalated', `escalation:${input.level}`, { level: input.level, dueAt: t.dueAt.toISOString() });
+        await auditRequest(tx, r, 'request.approved', 'approved', { tasks: input.tasks.length });
+        return openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey },
+          input.tasks.map((p) => ({ ...p, dueAt: new Date(now + p.dueInMs).toISOString() })));
       });
     },
 
@@ -163,15 +62,14 @@ export function createRequestTaskActivities(deps: ActivityDeps, catalog: Catalog
         if (r.status !== 'provisioning') return false;
         const tasks = await tx.find(Task, { requestId: r.id });
         const decisions = await tx.find(ApprovalDecision, { requestId: r.id, decision: 'approve' });
-        const provenance = {
-          requestId: r.id,
+        const change = (action: TaskAction): AccessChange => ({
+          actor, requestId: r.id, workflowId: r.workflowId, reason: r.kind,
           approvedBy: [...new Set(decisions.map((d) => d.approver))].sort(),
-          taskBySystem: Object.fromEntries(tasks.filter((t) => t.action === 'grant').map((t) => [t.systemKey, t.id])),
-          actor,
-          workflowId: r.workflowId,
-        };
-        await catalog.revokeRoles(tx, r.identityKey, r.removeRoles.map((x) => x.role), provenance);
-        await catalog.grantRoles(tx, r.identityKey, r.roles, provenance);
+          tasks: tasks.filter((t) => t.action === action).map((t) => ({ taskId: t.id, system: t.systemKey, attestedBy: t.completedBy })),
+          idempotencyKey: `request:${r.id}:access-${action === 'grant' ? 'granted' : 'revoked'}`,
+        });
+        await revokeAccess(tx, r.identityKey, { roles: r.removeRoles.map((x) => x.role) }, change('revoke'));
+        await grantAccess(tx, r.identityKey, r.roles, change('grant'));
         const identity = await tx.findOneOrFail(Identity, { key: r.identityKey });
         const before = { status: identity.status, department: identity.department, title: identity.title, manager: identity.manager };
         if (r.kind === 'joiner') identity.status = 'active';
@@ -181,8 +79,6 @@ export function createRequestTaskActivities(deps: ActivityDeps, catalog: Catalog
         r.status = 'completed';
         r.completedAt = new Date();
         await tx.flush();
-        if (r.removeRoles.length) await auditRequest(tx, r, 'access.revoked', 'access-revoked', { identity: r.identityKey, roles: r.removeRoles, ...provenance, actor: undefined });
-        if (r.roles.length) await auditRequest(tx, r, 'access.granted', 'access-granted', { identity: r.identityKey, roles: r.roles, ...provenance, actor: undefined });
         const after = { status: identity.status, department: identity.department, title: identity.title, manager: identity.manager };
         await recordAuditEvent(tx, {
           actor,
@@ -211,15 +107,14 @@ export function createRequestTaskActivities(deps: ActivityDeps, catalog: Catalog
         const tasks = await tx.find(Task, { requestId: r.id, status: 'open' });
         tasks.forEach((t) => (t.status = 'cancelled'));
         await tx.flush();
-        for (const t of tasks) await auditTask(tx, t, 'task.cancelled', 'cancelled', { reason: r.outcome });
+        for (const t of tasks) {
+          await recordAuditEvent(tx, { actor, action: 'task.cancelled', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflowId,
+            details: { system: t.systemKey, action: t.action, identity: t.identityKey, reason: r.outcome }, idempotencyKey: `task:${t.id}:cancelled` });
+        }
         await auditRequest(tx, r, 'request.cancelled', 'cancelled', { reason: r.outcome });
       });
     },
   };
-}
-
-function view(t: Task): CreatedTask {
-  return { taskId: t.id, system: t.systemKey, action: t.action, dueAt: t.dueAt.toISOString() };
 }
 
 export type RequestTaskActivities = ReturnType<typeof createRequestTaskActivities>;

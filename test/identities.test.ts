@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
-import { grantAccess } from '../libs/catalog';
+import { grantAccess } from '../libs/access/access-writer';
 import { startApi } from './support/api';
 import { createIdentity, startAuthHarness, type AuthHarness } from './support/auth';
 import { createOrm, freshDatabase, type TestDatabase } from './support/services';
@@ -111,7 +111,10 @@ describe('identities API', () => {
       [requestId, `mover-${requestId}`],
     );
     await orm.em.fork().transactional((tx) =>
-      grantAccess(tx, 'E100', [{ role: 'charting', version: 1 }], { requestId, approvedBy: ['H1', 'A1'], approvedAt: '2026-02-01T10:00:00Z', taskIds: ['task-1'], grantedAt: '2026-02-01T12:00:00Z' }),
+      grantAccess(tx, 'E100', [{ role: 'charting', version: 1 }], {
+        actor: { type: 'system', id: 'test', name: 'test' }, requestId, workflowId: `mover-${requestId}`, approvedBy: ['H1', 'A1'], approvedAt: '2026-02-01T10:00:00Z',
+        tasks: [{ taskId: 'task-1', system: 'ehr', attestedBy: 'O1' }], reason: 'mover', idempotencyKey: `test:${requestId}:granted`, at: '2026-02-01T12:00:00Z',
+      }),
     );
     const got = await call('req', 'GET', '/api/v1/identities/E100');
     expect(got.body.access).toEqual([

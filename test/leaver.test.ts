@@ -132,6 +132,13 @@ describe('leaver workflow', () => {
     expect((await owner.query(`SELECT completed_by, completed_by_name, note FROM task WHERE id = $1`, [attested[2].id])).rows[0])
       .toEqual({ completed_by: 'own1', completed_by_name: 'System Owner', note: 'access removed' });
     expect(actions.at(-1)).toBe('request.completed');
+    // The removal is in the ledger like any other: one access.revoked row naming the request, the
+    // tasks that carried it out and the owners who attested them.
+    const [removed] = (await events(id)).filter((e) => e.action === 'access.revoked');
+    expect(removed.subject_id).toBe(key);
+    expect(removed.details).toMatchObject({ identity: key, reason: 'leaver', assignments: [expect.objectContaining({ role: `role-${key.toLowerCase()}` })] });
+    expect(removed.details.attestedBy).toContain('own1');
+    expect(removed.details.tasks.map((t: any) => t.taskId).sort()).toEqual(tasks.map((t) => t.id).sort());
   });
 
   it('duplicate leaver is 409; a scheduled leaver cancelled before its time changes nothing else', async () => {

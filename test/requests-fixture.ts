@@ -99,7 +99,6 @@ export function http(stack: RequestStack) {
       headers: { 'content-type': 'application/json', ...(await stack.auth.authHeader(who)) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json().catch(() => null)) as any };
   };
   return {

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ApprovalStepStatus, RequestKind, RequestStatus, TaskAction, TaskStatus } from '../libs/domain/request-types';
+import type { TaskTiming } from '../libs/domain/task-deadlines';
 
 /** Durations in the config's format (`30s`, `15m`, `2d`). Passed as input so tests run in seconds. */
 export interface RequestTiming {
@@ -13,15 +14,19 @@ export interface RequestTiming {
   /** How long system owners have to carry out a grant task. */
   taskDue: string;
   taskReminderBeforeDue: string;
-  /** Escalations per step or task before the workflow only waits. */
+  /** Escalations per approval step before the workflow only waits. */
   maxEscalations: number;
 }
+
+export type { TaskTiming } from '../libs/domain/task-deadlines';
 
 export interface RequestWorkflowInput {
   requestId: string;
   kind: Extract<RequestKind, 'joiner' | 'mover'>;
   identityKey: string;
   timing: RequestTiming;
+  /** Absent in executions started before the one task path: derived from `timing` then. */
+  taskTiming?: TaskTiming;
 }
 
 /**
@@ -89,13 +94,5 @@ export interface RequestWorkflowState {
 }
 
 export const requestStateQuery = defineQuery<RequestWorkflowState>('state');
-
-/** The custom search attributes, as plain keys (the workflow bundle needs no client code). */
-export const SEARCH_KEYS = {
-  kind: { name: 'JmlKind', type: 'KEYWORD' },
-  identity: { name: 'JmlIdentity', type: 'KEYWORD' },
-  status: { name: 'JmlStatus', type: 'KEYWORD' },
-  requestId: { name: 'JmlRequestId', type: 'KEYWORD' },
-} as const;
 
 export const requestWorkflowId = (kind: RequestKind, requestId: string) => `${kind}-${requestId}`;

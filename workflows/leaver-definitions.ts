@@ -4,6 +4,8 @@
  * the same signal joiner and mover workflows receive.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { TaskTiming } from './definitions';
+import type { SupervisedTask } from './task-supervision';
 
 export type LeaverReason = 'voluntary' | 'involuntary' | 'for_cause';
 
@@ -13,14 +15,6 @@ export interface AuditActorRef {
   name: string;
 }
 
-export interface LeaverTiming {
-  /** After a missed due time: reminder at due, the owners' managers one interval later, admins two. */
-  escalationInterval: string;
-  /** How often the workflow re-reads its open tasks (a lost signal only delays, never blocks). */
-  reconcileInterval: string;
-  /** startToClose of one ticket delivery attempt; the HTTP timeout is two thirds of it. */
-  deliveryTimeout: string;
-}
 
 export interface LeaverWorkflowInput {
   requestId: string;
@@ -30,18 +24,10 @@ export interface LeaverWorkflowInput {
   effectiveAt: string;
   justification: string | null;
   requester: AuditActorRef;
-  timing: LeaverTiming;
+  timing: TaskTiming;
 }
 
-export interface LeaverTaskState {
-  taskId: string;
-  system: string;
-  channel: string;
-  dueAt: string;
-  status: 'open' | 'done' | 'cancelled';
-  escalationLevel: number;
-  delivered: boolean;
-}
+export type LeaverTaskState = SupervisedTask;
 
 export type LeaverStatus = 'scheduled' | 'provisioning' | 'completed' | 'cancelled';
 
@@ -72,6 +58,3 @@ export const cancelLeaverUpdate = defineUpdate<LeaverState, [CancelLeaverArgs]>(
 export const bringForwardUpdate = defineUpdate<LeaverState, [BringForwardArgs]>('bringForwardLeaver');
 
 export const leaverWorkflowId = (identityKey: string) => `leaver-${identityKey}`;
-
-/** Escalation levels after a missed due time, in order. */
-export const ESCALATION_LEVELS = ['reminder', 'owners_manager', 'admins'] as const;

@@ -1,12 +1,11 @@
 import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
-import type { LeaverActivities, LeaverTaskPlan } from '../activities/leaver.activities';
-import type { TicketActivities } from '../activities/tickets.activities';
-import { durationToMs } from '../libs/domain/sla';
+import type { LeaverActivities } from '../activities/leaver.activities';
 import { requestCancelledSignal, taskClosedSignal } from './definitions';
 import {
   bringForwardUpdate, cancelLeaverUpdate, leaverStateQuery,
-  type LeaverState, type LeaverTaskState, type LeaverWorkflowInput,
+  type LeaverState, type LeaverWorkflowInput,
 } from './leaver-definitions';
+import { deliverTickets, superviseTasks } from './task-supervision';
 
 const acts = proxyActivities<LeaverActivities>({
   startToCloseTimeout: '30 seconds',
@@ -25,14 +24,6 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
     requestId: input.requestId, identityKey: input.identityKey, reason: input.reason, urgent,
     status: 'scheduled', effectiveAt: urgent ? new Date(Date.now()).toISOString() : input.effectiveAt, tasks: [], outcome: null,
   };
-  const escalationMs = durationToMs(input.timing.escalationInterval);
-  const reconcileMs = durationToMs(input.timing.reconcileInterval);
-  const deliveryMs = durationToMs(input.timing.deliveryTimeout);
-  const tickets = proxyActivities<TicketActivities>({
-    startToCloseTimeout: deliveryMs,
-    // No attempt limit: a helpdesk down for hours still gets its ticket, the escalations run meanwhile.
-    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-  });
   let busy = 0; // an update is writing; the effective-time wait must not race it
   let changed = 0;
 
@@ -87,14 +78,10 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
   state.status = 'provisioning';
   upsertSearchAttributes({ JmlStatus: ['provisioning'] });
   const plan = await acts.makeLeaverEffective({ requestId: input.requestId, urgent });
-  state.tasks = plan.tasks.map(toTaskState);
-  const webhookTimeoutMs = Math.floor((deliveryMs * 2) / 3);
-  const deliveries = state.tasks.map((t) =>
-    tickets.deliverTaskTicket({ taskId: t.taskId, webhookTimeoutMs }).then(() => { t.delivered = true; }),
-  );
-
-  await superviseTasks(state, escalationMs, reconcileMs, () => changed, input.requestId);
-  await Promise.allSettled(deliveries);
+  state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
+  const deliveries = deliverTickets(state.tasks, input.timing);
+  await superviseTasks(state.tasks, input.timing, () => false);
+  await deliveries;
   const closed = await acts.closeLeaver({ requestId: input.requestId });
   return finish(closed.outcome);
 
@@ -105,34 +92,3 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
     return state;
   }
 }
-
-/** Waits until no task is open; each missed due time escalates once per level, in order. */
-async function superviseTasks(state: LeaverState, escalationMs: number, reconcileMs: number, changes: () => number, requestId: string): Promise<void> {
-  const open = () => state.tasks.filter((t) => t.status === 'open');
-  const nextEscalationAt = (t: LeaverTaskState) => Date.parse(t.dueAt) + t.escalationLevel * escalationMs;
-  while (open().length > 0) {
-    const pending = open().filter((t) => t.escalationLevel < 3);
-    const soonest = pending.length ? Math.min(...pending.map(nextEscalationAt)) : Infinity;
-    const wait = Math.max(0, Math.min(soonest - Date.now(), reconcileMs));
-    const seen = changes();
-    const signalled = wait > 0 ? await condition(() => changes() !== seen, wait) : false;
-    if (signalled) continue;
-    // Timer fired: re-read statuses (a lost signal only delays), then escalate what is due.
-    for (const row of await acts.readLeaverTasks({ requestId })) {
-      const t = state.tasks.find((x) => x.taskId === row.taskId);
-      if (t && t.status === 'open' && row.status !== 'open') t.status = row.status;
-    }
-    for (const t of open()) {
-      while (t.escalationLevel < 3 && nextEscalationAt(t) <= Date.now()) {
-        const level = (t.escalationLevel + 1) as 1 | 2 | 3;
-        await acts.escalateLeaverTask({ requestId, taskId: t.taskId, level });
-        t.escalationLevel = level;
-        if (nextEscalationAt(t) > Date.now()) break;
-      }
-    }
-  }
-}
-
-const toTaskState = (t: LeaverTaskPlan): LeaverTaskState => ({
-  taskId: t.taskId, system: t.system, channel: t.channel, dueAt: t.dueAt, status: 'open', escalationLevel: 0, delivered: false,
-});

@@ -1,6 +1,7 @@
 import {
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -8,19 +9,21 @@ import {
 } from '@temporalio/workflow';
 import type { RequestActivities } from '../activities/requests.activities';
 import type { RequestTaskActivities } from '../activities/requests-tasks.activities';
+import type { TaskActivities } from '../activities/tasks.activities';
 import type { RequestStatus } from '../libs/domain/request-types';
+import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
   decisionSignal,
   requestCancelledSignal,
   requestStateQuery,
-  SEARCH_KEYS,
   taskClosedSignal,
   type RequestWorkflowInput,
   type RequestWorkflowState,
   type TaskClosedSignal,
+  type TaskTiming,
 } from './definitions';
 import { awaitStepDecision } from './request-approval';
-import { awaitTaskAttestations } from './request-tasks';
+import { deliverTickets, superviseTasks } from './task-supervision';
 
 // Database activities retry until they succeed (PostgreSQL restarts are waited out); each is
 // idempotent by its own keys.
@@ -29,10 +32,15 @@ const acts = proxyActivities<RequestActivities & RequestTaskActivities>({
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-// Ticket delivery: retryable failures back off for longer; permanent ones are non-retryable by type.
-const delivery = proxyActivities<Pick<RequestTaskActivities, 'deliverTicket'>>({
+// Executions started before the one task path deliver through the legacy activity name.
+const legacyDelivery = proxyActivities<Pick<TaskActivities, 'deliverTicket'>>({
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 50 },
+});
+
+/** Task timing of an execution started before `taskTiming` was part of the input. */
+const legacyTaskTiming = (t: RequestWorkflowInput['timing']): TaskTiming => ({
+  reminderBeforeDue: t.taskReminderBeforeDue, escalationInterval: t.taskDue, reconcileInterval: '5m', deliveryTimeout: '60s', maxEscalations: t.maxEscalations,
 });
 
 export async function joinerWorkflow(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
@@ -86,7 +94,7 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
 
   const setStatus = (status: RequestStatus, details: string) => {
     state.status = status;
-    upsertSearchAttributes([{ key: SEARCH_KEYS.status, value: status }]);
+    upsertSearchAttributes([{ key: JmlStatus, value: status }]);
     setCurrentDetails(`**${status}**: ${details}`);
   };
   const finish = (status: RequestStatus, outcome: string) => {
@@ -128,9 +136,11 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
       if (task && task.status === 'open') task.status = t.status;
     }
     setStatus('provisioning', `${created.length} task(s) with the system owners`);
-    const deliveries = Promise.allSettled(state.tasks.map((t) => delivery.deliverTicket(t.taskId)));
-
-    await awaitTaskAttestations(state, input.timing, acts, cancelled);
+    const taskTiming = input.taskTiming ?? legacyTaskTiming(input.timing);
+    const deliveries = patched('one-task-path')
+      ? deliverTickets(state.tasks, taskTiming)
+      : Promise.allSettled(state.tasks.map((t) => legacyDelivery.deliverTicket(t.taskId)));
+    await superviseTasks(state.tasks, taskTiming, cancelled);
     await deliveries;
     if (cancelled()) return finish('cancelled', `cancelled by ${cancelledBy}`);
     const completed = await acts.completeRequest({ requestId: input.requestId });

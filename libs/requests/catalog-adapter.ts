@@ -1,8 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntitlementRef } from '../domain/access';
 import type { ApprovalPolicy } from '../domain/approval-policy';
 import type { SodRuleDef } from '../domain/sod';
-import type { AccessProvenance, CatalogPort, CatalogRoleVersion, CatalogSystem, HeldRole } from './catalog-port';
+import type { CatalogPort, CatalogRoleVersion, CatalogSystem, HeldRole } from './catalog-port';
 import type { RoleRef } from './request.types';
 
 /**
@@ -73,29 +72,6 @@ export const sqlCatalog: CatalogPort = {
         WHERE a.role = 'admin' AND i.status = 'active' ORDER BY 1`,
     );
     return rows.map((r) => r.key);
-  },
-
-  async grantRoles(tx, identityKey, roles, p) {
-    const versions = await this.roleVersions(tx, roles);
-    for (const v of versions) {
-      const taskIds = [...new Set(v.entitlements.map((e) => p.taskBySystem[e.system]).filter((t): t is string => !!t))];
-      await tx.execute(
-        `INSERT INTO access_assignment
-           (identity_key, role_key, role_version, entitlements, provenance, request_id, approved_by, approved_at, task_ids, granted_at)
-         VALUES (?, ?, ?, ?::jsonb, 'request', ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now(), ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), now())
-         ON CONFLICT (identity_key, role_key) WHERE status = 'active' DO NOTHING`,
-        [identityKey, v.key, v.version, JSON.stringify(v.entitlements), p.requestId, JSON.stringify(p.approvedBy), JSON.stringify(taskIds)],
-      );
-    }
-  },
-
-  async revokeRoles(tx, identityKey, roles, p) {
-    if (roles.length === 0) return;
-    await tx.execute(
-      `UPDATE access_assignment SET status = 'revoked', revoked_at = now(), revoked_by_request = ?, revoke_reason = ?
-        WHERE identity_key = ? AND role_key IN (SELECT jsonb_array_elements_text(?::jsonb)) AND status = 'active'`,
-      [p.requestId, `removed by request ${p.requestId}`, identityKey, JSON.stringify(roles)],
-    );
   },
 };
 

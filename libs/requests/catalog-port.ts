@@ -33,15 +33,6 @@ export interface HeldRole extends RoleRef {
   entitlements: EntitlementRef[];
 }
 
-export interface AccessProvenance {
-  requestId: string;
-  approvedBy: string[];
-  /** Task ids that carried the access out, per system. */
-  taskBySystem: Record<string, string>;
-  actor: { type: 'identity' | 'client' | 'system'; id: string; name: string };
-  workflowId: string;
-}
-
 export interface CatalogPort {
   /** Role versions by key (the current version when `version` is omitted); unknown roles are absent. */
   roleVersions(em: EntityManager, refs: { role: string; version?: number }[]): Promise<CatalogRoleVersion[]>;
@@ -52,8 +43,4 @@ export interface CatalogPort {
   currentRoles(em: EntityManager, identityKey: string): Promise<HeldRole[]>;
   /** Identity keys of the tool's administrators (the routing's last resort). */
   admins(em: EntityManager): Promise<string[]>;
-  /** Records granted roles as access assignments with provenance, inside the caller's transaction. */
-  grantRoles(tx: EntityManager, identityKey: string, roles: RoleRef[], provenance: AccessProvenance): Promise<void>;
-  /** Ends the identity's assignments of these roles, inside the caller's transaction. */
-  revokeRoles(tx: EntityManager, identityKey: string, roles: string[], provenance: AccessProvenance): Promise<void>;
 }

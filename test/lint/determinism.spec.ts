@@ -26,3 +26,25 @@ describe('ESLint determinism rules for workflow code', () => {
     expect(found).not.toContain('6:@typescript-eslint/no-restricted-imports');
   }, 60_000);
 });
+
+describe('ESLint rules for libraries and pure domain code', () => {
+  it('libs/domain: no Node built-ins, HTTP errors, workflow imports, clock or randomness', () => {
+    const root = join(__dirname, '..', '..');
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/eslint/bin/eslint.js'), '--no-ignore', '--format', 'json', 'libs/domain/lint-fixtures/impure.fixture.ts'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(1);
+    const [result] = JSON.parse(r.stdout) as { messages: { line: number; ruleId: string }[] }[];
+    const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        '3:@typescript-eslint/no-restricted-imports', // node:crypto
+        '4:@typescript-eslint/no-restricted-imports', // an HTTP error
+        '5:@typescript-eslint/no-restricted-imports', // workflow code
+        '10:no-restricted-properties', // Date.now and Math.random
+      ]),
+    );
+  }, 60_000);
+});

@@ -103,6 +103,7 @@ export function createDevProvider(o: DevProviderOptions) {
       return person ? { preferred_username: person.username, email: person.email ?? undefined, name: person.name } : undefined;
     },
     // First-party clients only: consent is implied, so grant the API scope and the profile.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- oidc-provider ships no types for its Koa context
     loadExistingGrant: async (ctx: any) => {
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
       if (grantId) {
@@ -115,6 +116,7 @@ export function createDevProvider(o: DevProviderOptions) {
       await grant.save();
       return grant;
     },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     renderError: async (ctx: any, out: Record<string, string>) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>Sign-in error</title><h1>Sign-in error</h1><pre>${escapeHtml(JSON.stringify(out, null, 2))}</pre>`;

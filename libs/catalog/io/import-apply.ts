@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { importAccess } from '../../access/access-writer';
+import type { AuditActor } from '../../audit/ledger';
 import { versionContent } from '../roles.service';
 import { sodSets } from '../sod-rules.service';
 import type { ImportPlan } from './import-plan';
@@ -14,7 +16,8 @@ async function inChunks<T>(rows: T[], fn: (chunk: T[]) => Promise<unknown>): Pro
   for (let i = 0; i < rows.length; i += CHUNK) await fn(rows.slice(i, i + CHUNK));
 }
 
-export async function applyPlan(tx: EntityManager, plan: ImportPlan, batchId: string, actorId: string): Promise<void> {
+export async function applyPlan(tx: EntityManager, plan: ImportPlan, batchId: string, actor: AuditActor): Promise<void> {
+  const actorId = actor.id;
   const run = (sql: string, rows: unknown[]) => tx.execute(sql, [JSON.stringify(rows)]);
 
   const systemRows = (list: ImportPlan['systems']['create']) =>
@@ -97,18 +100,5 @@ export async function applyPlan(tx: EntityManager, plan: ImportPlan, batchId: st
       ),
   );
 
-  await inChunks(plan.access.create, async (rows) => {
-    const inserted = await tx.execute<{ n: number }[]>(
-      `WITH ins AS (
-         INSERT INTO access_assignment (identity_key, role_key, role_version, entitlements, provenance, import_batch_id, granted_at)
-         SELECT x.identity, x.role, x.version, v.entitlements, 'imported', ?::uuid, coalesce(x."grantedAt", now())
-           FROM jsonb_to_recordset(?::jsonb) AS x(identity text, role text, version int, "grantedAt" timestamptz)
-           JOIN role_version v ON v.role_key = x.role AND v.version = x.version
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM ins`,
-      [batchId, JSON.stringify(rows)],
-      'all',
-    );
-    if (inserted[0].n !== rows.length) throw new Error(`import: ${rows.length - inserted[0].n} access rows lost their role version`);
-  });
+  await importAccess(tx, plan.access.create, batchId, actor);
 }

@@ -44,7 +44,7 @@ export async function importCatalog(em: EntityManager, body: unknown, opts: { dr
     }
     const batchId = randomUUID();
     await tx.execute('INSERT INTO import_batch (id, digest, actor_id, counts) VALUES (?, ?, ?, ?::jsonb)', [batchId, plan.digest, opts.actor.id, JSON.stringify(counts)]);
-    await applyPlan(tx, plan, batchId, opts.actor.id);
+    await applyPlan(tx, plan, batchId, opts.actor);
     await recordAuditEvent(tx, {
       actor: opts.actor,
       action: 'catalog.imported',

@@ -6,9 +6,10 @@ import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
 import { JmlIdentity, JmlKind, JmlRequestId, JmlStatus } from '../../../../libs/temporal/search-attributes';
 import { TemporalClientService } from '../../../../libs/temporal/temporal-client.module';
-import { bringForwardUpdate, cancelLeaverUpdate, leaverWorkflowId, type LeaverState, type LeaverTiming } from '../../../../workflows/leaver-definitions';
+import { bringForwardUpdate, cancelLeaverUpdate, leaverWorkflowId, type LeaverState } from '../../../../workflows/leaver-definitions';
 import type { leaverWorkflow } from '../../../../workflows/leaver.workflow';
 import { actorOf, type Principal } from '../auth/policy';
+import { taskTiming } from '../requests/timing';
 import type { BringForwardDto, CancelLeaverDto, CreateLeaverDto, LeaverAcceptedDto } from './leaver.dto';
 
 /**
@@ -24,10 +25,6 @@ export class LeaverService {
     @Inject(CONFIG) private readonly config: Config,
     private readonly temporal: TemporalClientService,
   ) {}
-
-  timing(): LeaverTiming {
-    return { escalationInterval: this.config.leaver.escalationInterval, reconcileInterval: this.config.leaver.reconcileInterval, deliveryTimeout: this.config.leaver.deliveryTimeout };
-  }
 
   async start(principal: Principal, dto: CreateLeaverDto): Promise<LeaverAcceptedDto> {
     const [identity] = await this.em.fork().execute<{ key: string; status: string }[]>('SELECT key, status FROM identity WHERE key = ?', [dto.identity]);
@@ -54,7 +51,7 @@ export class LeaverService {
         ],
         args: [{
           requestId: id, identityKey: identity.key, reason: dto.reason, effectiveAt: effectiveAt.toISOString(),
-          justification: dto.justification ?? null, requester: actorOf(principal), timing: this.timing(),
+          justification: dto.justification ?? null, requester: actorOf(principal), timing: taskTiming(this.config, 'leaver'),
         }],
       });
     } catch (err) {

@@ -15,6 +15,7 @@ import { requestWorkflowId, type RequestTiming, type RequestWorkflowInput } from
 import { actorOf, type Principal } from '../auth/policy';
 import type { AcceptedRequestDto, JoinerRequestDto, MoverRequestDto } from './requests.dto';
 import { OutboxRelayService } from './outbox-relay.service';
+import { taskTiming } from './timing';
 
 /**
  * A concurrent request that passed the checks but lost at commit: the database's unique indexes
@@ -130,7 +131,7 @@ export class IntakeService {
       const r = new Request(id, kind, identityKey, actor, workflowId);
       Object.assign(r, { roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt ? new Date(spec.effectiveAt) : null });
       tx.persist(r);
-      const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing() };
+      const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind) };
       const row = enqueueStart(tx, workflowId, {
         workflowType: kind === 'joiner' ? 'joinerWorkflow' : 'moverWorkflow',
         taskQueue: this.config.temporal.taskQueue,

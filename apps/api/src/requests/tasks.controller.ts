@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { completeTask } from '../../../../libs/requests/task-completion';
+import { completeTask } from './complete-task';
 import { actorOf, Authenticated, CurrentPrincipal, type Principal } from '../auth/policy';
 import { OutboxRelayService } from './outbox-relay.service';
 import { RequestReadService } from './read.service';

@@ -6,7 +6,7 @@ import { CONFIG } from '../../../../libs/config/config.module';
 import { recordAuditEvent } from '../../../../libs/audit/ledger';
 import { parseTicketCallback } from '../../../../libs/tickets/callback';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../../libs/tickets/signing';
-import { completeTask } from '../../../../libs/requests/task-completion';
+import { completeTask } from '../requests/complete-task';
 import { OutboxRelayService } from '../requests/outbox-relay.service';
 import type { TicketCallbackResultDto } from './ticket-callback.dto';
 

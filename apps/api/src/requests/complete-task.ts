@@ -1,11 +1,11 @@
 import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent, type AuditActor } from '../audit/ledger';
-import { taskClosedSignal, type TaskClosedSignal } from '../../workflows/definitions';
-import { sqlCatalog } from './catalog-adapter';
-import { Task } from './entities/task.entity';
-import { enqueueSignal } from './outbox';
-import { lockRequest } from './request-locks';
+import { recordAuditEvent, type AuditActor } from '../../../../libs/audit/ledger';
+import { taskClosedSignal, type TaskClosedSignal } from '../../../../workflows/definitions';
+import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
+import { Task } from '../../../../libs/requests/entities/task.entity';
+import { enqueueSignal } from '../../../../libs/requests/outbox';
+import { lockRequest } from '../../../../libs/requests/request-locks';
 
 export interface CompleteTaskInput {
   taskId: string;

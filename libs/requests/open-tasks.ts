@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../audit/ledger';
+import type { TaskAction } from '../domain/request-types';
+import { Task } from './entities/task.entity';
+
+/** One task to open: one system, one action, the entitlements it changes, when it is due. */
+export interface TaskPlan {
+  system: string;
+  action: TaskAction;
+  entitlements: string[];
+  channel: string;
+  /** ISO-8601. */
+  dueAt: string;
+  urgent?: boolean;
+}
+
+/** Plain JSON view of an opened task, as workflow state keeps it. */
+export interface OpenedTask {
+  taskId: string;
+  system: string;
+  action: TaskAction;
+  dueAt: string;
+}
+
+/**
+ * Opens downstream tasks for one identity, inside the caller's transaction, each with its
+ * `task.created` audit event. The one way tasks come to exist (joiner, mover, leaver, and next
+ * certification revokes); `workflowId` is where their attestation is signalled.
+ */
+export async function openTasks(
+  tx: EntityManager,
+  of: { requestId: string; workflowId: string; identityKey: string; actor?: AuditActor },
+  plans: TaskPlan[],
+): Promise<OpenedTask[]> {
+  const tasks = plans.map(
+    (p) =>
+      new Task({
+        id: randomUUID(), requestId: of.requestId, workflowId: of.workflowId, identityKey: of.identityKey, systemKey: p.system,
+        action: p.action, entitlements: [...p.entitlements].sort(), dueAt: new Date(p.dueAt), channel: p.channel, urgent: p.urgent ?? false,
+      }),
+  );
+  tasks.forEach((t) => tx.persist(t));
+  await tx.flush();
+  for (const t of tasks) {
+    await recordAuditEvent(tx, {
+      actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.created', subject: { type: 'task', id: t.id },
+      requestId: t.requestId, workflowId: t.workflowId,
+      details: { system: t.systemKey, action: t.action, identity: t.identityKey, entitlements: t.entitlements, dueAt: t.dueAt.toISOString(), urgent: t.urgent, channel: t.channel },
+      idempotencyKey: `task:${t.id}:created`,
+    });
+  }
+  return tasks.map(taskView);
+}
+
+export const taskView = (t: Task): OpenedTask => ({ taskId: t.id, system: t.systemKey, action: t.action, dueAt: t.dueAt.toISOString() });

@@ -1,0 +1,80 @@
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { TaskActivities } from '../activities/tasks.activities';
+import type { TaskStatus } from '../libs/domain/request-types';
+import { durationToMs } from '../libs/domain/sla';
+import { dueTaskActions, nextTaskDeadline, type TaskDeadlineRules } from '../libs/domain/task-deadlines';
+import type { TaskTiming } from './definitions';
+
+/**
+ * THE task path on the workflow side, shared by every workflow that waits for system owners:
+ * deliver each task's ticket (`deliverTickets`), then wait for every named attestation while the
+ * rules of libs/domain/task-deadlines.ts remind and escalate (`superviseTasks`).
+ */
+
+/** A task as workflow state holds it (plain JSON). Signal handlers set `status` when it closes. */
+export interface SupervisedTask {
+  taskId: string;
+  system: string;
+  dueAt: string;
+  status: TaskStatus;
+  reminded: boolean;
+  escalationLevel: number;
+}
+
+// Database activities retry until they succeed (a PostgreSQL restart is waited out); each is idempotent.
+const acts = proxyActivities<Pick<TaskActivities, 'remindTask' | 'escalateTask' | 'readTaskStatuses'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+export const deadlineRules = (t: TaskTiming): TaskDeadlineRules => ({
+  reminderBeforeDueMs: durationToMs(t.reminderBeforeDue),
+  escalationIntervalMs: durationToMs(t.escalationInterval),
+  maxEscalations: t.maxEscalations,
+});
+
+/**
+ * Starts the delivery of every task's ticket through its system's channel. No attempt limit: a
+ * helpdesk down for hours still gets its ticket while the escalations run; permanent failures are
+ * non-retryable by type. Each attempt is audited by the activity. Resolves when all settled.
+ */
+export function deliverTickets(tasks: SupervisedTask[], timing: TaskTiming): Promise<unknown> {
+  const deliveryMs = durationToMs(timing.deliveryTimeout);
+  const delivery = proxyActivities<Pick<TaskActivities, 'deliverTaskTicket'>>({
+    startToCloseTimeout: deliveryMs,
+    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  });
+  const webhookTimeoutMs = Math.floor((deliveryMs * 2) / 3);
+  return Promise.allSettled(tasks.map((t) => delivery.deliverTaskTicket({ taskId: t.taskId, webhookTimeoutMs })));
+}
+
+/**
+ * Waits until no task is open or `stop()` says so. Whatever is due (reminder, escalation levels
+ * in order) fires first; then it sleeps until the next deadline, a closed task, or the reconcile
+ * interval, whichever comes first. A timer that fires re-reads the tasks from the database, so a
+ * lost signal only delays. After the last escalation level only the reconcile timer remains.
+ */
+export async function superviseTasks(tasks: SupervisedTask[], timing: TaskTiming, stop: () => boolean): Promise<void> {
+  const rules = deadlineRules(timing);
+  const reconcileMs = Math.max(1000, durationToMs(timing.reconcileInterval));
+  const open = () => tasks.filter((t) => t.status === 'open');
+  for (;;) {
+    if (open().length === 0 || stop()) return;
+    for (const t of open()) {
+      for (const a of dueTaskActions(t, rules, Date.now())) {
+        if (a.kind === 'remind') await acts.remindTask({ taskId: t.taskId });
+        else await acts.escalateTask({ taskId: t.taskId, level: a.level });
+        if (a.kind === 'remind') t.reminded = true;
+        else t.escalationLevel = a.level;
+      }
+    }
+    const next = Math.min(...open().map((t) => nextTaskDeadline(t, rules, Date.now()) ?? Infinity));
+    const wait = Math.max(1, Math.min(next - Date.now(), reconcileMs));
+    const seen = open().length;
+    if (await condition(() => stop() || open().length !== seen, wait)) continue;
+    for (const row of await acts.readTaskStatuses({ taskIds: open().map((t) => t.taskId) })) {
+      const t = tasks.find((x) => x.taskId === row.taskId);
+      if (t && t.status === 'open' && row.status !== 'open') t.status = row.status;
+    }
+  }
+}
