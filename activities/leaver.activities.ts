@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../libs/audit/ledger';
+import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
 import { deprovisionDueAt } from '../libs/domain/sla';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
@@ -26,9 +26,6 @@ const lock = async (tx: EntityManager, requestId: string): Promise<RequestRow> =
   return r;
 };
 
-const notScheduled = (r: RequestRow) =>
-  ApplicationFailure.create({ message: `leaver request is ${r.status}, no longer scheduled`, type: 'LeaverNotScheduled', nonRetryable: true });
-
 /**
  * Leaver activities: each one use case, its own fork, one transaction that takes the request's
  * row lock first (as every writer of a request does), changes state and appends its audit events
@@ -38,57 +35,12 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
   const fork = () => deps.orm.em.fork();
 
   return {
-    async recordLeaverRequest(input: {
-      requestId: string; identityKey: string; workflowId: string; reason: string; effectiveAt: string;
-      urgent: boolean; justification: string | null; requester: AuditActor;
-    }): Promise<void> {
-      await fork().transactional(async (tx) => {
-        const existing = await tx.execute('SELECT 1 FROM request WHERE id = ?', [input.requestId]);
-        if (existing.length > 0) return;
-        await tx.execute(
-          `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, justification,
-                                changes, workflow_id, effective_at)
-           VALUES (?, 'leaver', 'scheduled', ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
-          [input.requestId, input.identityKey, input.requester.type, input.requester.id, input.requester.name, input.justification,
-            JSON.stringify({ reason: input.reason, urgent: input.urgent }), input.workflowId, input.effectiveAt],
-        );
-        await recordAuditEvent(tx, {
-          actor: input.requester,
-          action: 'request.created',
-          subject: { type: 'request', id: input.requestId },
-          requestId: input.requestId,
-          workflowId: input.workflowId,
-          details: { kind: 'leaver', identity: input.identityKey, reason: input.reason, effectiveAt: input.effectiveAt, urgent: input.urgent, justification: input.justification },
-          idempotencyKey: `request:${input.requestId}:created`,
-        });
-      });
-    },
-
-    async cancelScheduledLeaver(input: { requestId: string; by: AuditActor; reason: string | null }): Promise<void> {
-      await fork().transactional(async (tx) => {
-        const r = await lock(tx, input.requestId);
-        if (r.status === 'cancelled') return;
-        if (r.status !== 'scheduled') throw notScheduled(r);
-        await tx.execute(`UPDATE request SET status = 'cancelled', outcome = 'cancelled', completed_at = now(), updated_at = now() WHERE id = ?`, [r.id]);
-        await recordAuditEvent(tx, {
-          actor: input.by, action: 'request.cancelled', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
-          details: { kind: 'leaver', reason: input.reason, effectiveAt: r.effective_at }, idempotencyKey: `request:${r.id}:cancelled`,
-        });
-      });
-    },
-
-    async bringLeaverForward(input: { requestId: string; by: AuditActor; effectiveAt: string }): Promise<void> {
-      await fork().transactional(async (tx) => {
-        const r = await lock(tx, input.requestId);
-        if (r.status !== 'scheduled') throw notScheduled(r);
-        const from = r.effective_at ? new Date(r.effective_at).toISOString() : null;
-        if (from === input.effectiveAt) return;
-        await tx.execute('UPDATE request SET effective_at = ?, updated_at = now() WHERE id = ?', [input.effectiveAt, r.id]);
-        await recordAuditEvent(tx, {
-          actor: input.by, action: 'leaver.brought_forward', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
-          details: { from, to: input.effectiveAt }, idempotencyKey: `request:${r.id}:brought-forward:${input.effectiveAt}`,
-        });
-      });
+    /** The request as the intake wrote it: a start re-driven after the leaver closed finds it closed. */
+    async beginLeaver(input: { requestId: string }): Promise<{ status: string; effectiveAt: string; outcome: string | null }> {
+      const [r] = await fork().execute<(RequestRow & { outcome: string | null })[]>(
+        'SELECT id, status, identity_key, workflow_id, effective_at, outcome FROM request WHERE id = ?', [input.requestId]);
+      if (!r) throw ApplicationFailure.nonRetryable(`request ${input.requestId} not found`, 'RequestNotFound');
+      return { status: r.status, effectiveAt: new Date(r.effective_at ?? Date.now()).toISOString(), outcome: r.outcome };
     },
 
     /**
@@ -96,12 +48,12 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
      * any access (requested or imported), due within the system's SLA, and cancels its pending
      * joiner/mover requests with their tasks. All in one transaction.
      */
-    async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ tasks: OpenedTask[]; cancelledRequests: string[] }> {
+    async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ status: string; tasks: OpenedTask[]; cancelledRequests: string[] }> {
       return fork().transactional(async (tx) => {
         const r = await lock(tx, input.requestId);
         if (r.status !== 'scheduled') {
           const rows = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
-          return { tasks: rows.map(toPlan), cancelledRequests: [] };
+          return { status: r.status, tasks: rows.map(toPlan), cancelledRequests: [] };
         }
         const now = new Date();
         await tx.execute(`UPDATE identity SET status = 'terminated', end_date = current_date, updated_at = now() WHERE key = ?`, [r.identity_key]);
@@ -117,7 +69,7 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
           dueAt: deprovisionDueAt(now, s.deprovisionSlaHours), urgent: input.urgent,
         }));
         const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
-        await tx.execute(`UPDATE request SET status = 'provisioning', updated_at = now() WHERE id = ?`, [r.id]);
+        await tx.execute(`UPDATE request SET status = 'deprovisioning', updated_at = now() WHERE id = ?`, [r.id]);
 
         const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id };
         await recordAuditEvent(tx, { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identity_key },
@@ -131,7 +83,7 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
         await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
           details: { identity: r.identity_key, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
           idempotencyKey: `request:${r.id}:effective` });
-        return { tasks, cancelledRequests: cancelled.map((c) => c.id) };
+        return { status: 'deprovisioning', tasks, cancelledRequests: cancelled.map((c) => c.id) };
       });
     },
 
@@ -141,7 +93,7 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
         const r = await lock(tx, input.requestId);
         const rows = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
         const report = slaReport(rows);
-        if (r.status !== 'provisioning') return report;
+        if (r.status !== 'deprovisioning') return report;
         await tx.execute(
           `UPDATE request SET status = 'completed', outcome = ?, completed_at = now(), updated_at = now(),
                   changes = changes || jsonb_build_object('sla', ?::jsonb) WHERE id = ?`,

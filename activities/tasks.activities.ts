@@ -141,7 +141,10 @@ export function createTaskActivities(deps: ActivityDeps) {
         throw err;
       }
 
-      await em.fork().transactional(async (tx) => {
+      const recorded = await em.fork().transactional(async (tx) => {
+        // A queue ticket is the task list itself: a task cancelled meanwhile was never handed to anyone.
+        const [now] = await tx.execute<{ status: string }[]>('SELECT status FROM task WHERE id = ? FOR UPDATE', [t.id]);
+        if (t.channel === 'queue' && now?.status !== 'open') return false;
         await tx.execute(
           `UPDATE task SET delivered_at = now(), external_ref = coalesce(?, external_ref),
                   delivery_attempts = greatest(delivery_attempts, ?), updated_at = now()
@@ -154,8 +157,9 @@ export function createTaskActivities(deps: ActivityDeps) {
           details: { channel: t.channel, externalRef, attempt, idempotencyKey: ticket.idempotencyKey, target: system?.target ?? null },
           idempotencyKey: `ticket:${t.id}:delivered`,
         });
+        return true;
       });
-      return { ...result, externalRef, alreadyDelivered: false, skipped: false };
+      return { ...result, externalRef, alreadyDelivered: false, skipped: !recorded };
     },
 
     /** The reminder before the due time (audited; the owners' inbox is GET /tasks). */

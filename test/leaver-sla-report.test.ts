@@ -50,9 +50,9 @@ describe('leaver SLA report', () => {
     await leaver(req.a, 'LA', t0, 'completed', 'voluntary');
     await addTask(task.aMet, req.a, 'LA', 'ehr', t0 + 8 * HOUR, t0 + HOUR);
     await addTask(task.aLate, req.a, 'LA', 'vpn', t0 + 4 * HOUR, t0 + 6 * HOUR);
-    await leaver(req.b, 'LB', t0 + HOUR, 'provisioning', 'for_cause');
+    await leaver(req.b, 'LB', t0 + HOUR, 'deprovisioning', 'for_cause');
     await addTask(task.bOpenLate, req.b, 'LB', 'vpn', t0 + 5 * HOUR, null);
-    await leaver(req.c, 'LC', Date.now(), 'provisioning', 'involuntary');
+    await leaver(req.c, 'LC', Date.now(), 'deprovisioning', 'involuntary');
     await addTask(task.cPending, req.c, 'LC', 'ehr', Date.now() + 8 * HOUR, null);
     const joiner = randomUUID();
     await owner.query(`INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, workflow_id)

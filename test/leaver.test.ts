@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
 import { closeMailers } from '../libs/tickets/email';
 import { computeSignature } from '../libs/tickets/signing';
-import { leaverWorkflowId } from '../workflows/leaver-definitions';
+import { leaverWorkflowId } from '../workflows/definitions';
 import { startApi } from './support/api';
 import { createIdentity, startAuthHarness, type AuthHarness } from './support/auth';
 import { TestHelpdesk } from './support/helpdesk';
@@ -193,7 +193,7 @@ describe('leaver workflow', () => {
                        VALUES ($1, $2, $3, $4, 'lab', 'grant', now() + interval '1 day', 'queue')`, [pendingTask, pending, `mover-${pending}`, key]);
     const r = await post('/api/v1/requests/leaver', { identity: key, reason: 'for_cause', effectiveAt: new Date(Date.now() + 3600_000).toISOString() });
     expect(r.status).toBe(202);
-    expect(r.json).toMatchObject({ urgent: true, status: 'provisioning' });
+    expect(r.json).toMatchObject({ urgent: true, status: 'deprovisioning' });
     const tasks = await until(async () => { const t = await tasksOf(r.json.id); return t.length === 2 ? t : null; });
     expect(tasks.every((t) => t.urgent)).toBe(true);
     await until(async () => helpdesk.ticketFor(tasks[0].id));

@@ -5,23 +5,27 @@ import { holdRole, http, people, seedRole, seedSystem, startRequestStack, type R
 import { temporalClient } from './support/services';
 
 /**
- * Re-records the joiner and mover histories replayed by test/replay-requests.test.ts:
+ * Re-records the joiner, mover and leaver histories replayed by test/replay-requests.test.ts:
  *   npm run -s build && npx jest --selectProjects integration --runInBand --testMatch '**\/test/replay-requests.record.ts'
  * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
  * new ones so running executions stay covered.
  */
-describe('record joiner and mover histories', () => {
+describe('record joiner, mover and leaver histories', () => {
   let stack: RequestStack;
   let api: ReturnType<typeof http>;
 
   beforeAll(async () => {
     stack = await startRequestStack({ APPROVAL_SLA: '2s', APPROVAL_REMINDER: '1s' });
     api = http(stack);
-    await people(stack.db, [{ key: 'adm', roles: ['admin'] }, { key: 'boss' }, { key: 'mgr', manager: 'boss' }, { key: 'req', roles: ['requester'] }, { key: 'own' }, { key: 'mv', manager: 'mgr' }]);
+    await people(stack.db, [
+      { key: 'adm', roles: ['admin'] }, { key: 'boss' }, { key: 'mgr', manager: 'boss' }, { key: 'req', roles: ['requester'] }, { key: 'own' },
+      { key: 'mv', manager: 'mgr' }, { key: 'hr', roles: ['hr'] }, { key: 'lv', manager: 'mgr' },
+    ]);
     await seedSystem(stack.owner, 'ehr', ['own'], ['clinician', 'reader']);
     await seedRole(stack.owner, 'ehr-clinician', 'own', [['ehr', 'clinician']], [{ kind: 'manager' }, { kind: 'system_owner' }]);
     await seedRole(stack.owner, 'ehr-reader', 'own', [['ehr', 'reader']], [{ kind: 'manager' }]);
     await holdRole(stack.owner, 'mv', 'ehr-clinician');
+    await holdRole(stack.owner, 'lv', 'ehr-reader');
   });
   afterAll(() => stack?.stop());
 
@@ -48,7 +52,7 @@ describe('record joiner and mover histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'joiner-completed.json');
+    await save(body.workflowId, 'joiner-completed-v2.json');
   });
 
   it('mover: escalated approval, grant and revoke tasks, org change', async () => {
@@ -61,6 +65,16 @@ describe('record joiner and mover histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'mover-completed.json');
+    await save(body.workflowId, 'mover-completed-v2.json');
+  });
+
+  it('leaver: brought forward, one revoke task attested, access revoked', async () => {
+    const { body } = await api.post('/api/v1/requests/leaver', 'hr', { identity: 'lv', reason: 'voluntary', effectiveAt: new Date(Date.now() + 3600_000).toISOString() });
+    await new Promise((r) => setTimeout(r, 500));
+    await api.post(`/api/v1/requests/leaver/${body.id}/bring-forward`, 'hr', {});
+    const running = await api.waitStatus(body.id, 'deprovisioning');
+    await api.post(`/api/v1/tasks/${running.tasks[0].id}/complete`, 'own', { note: 'done' });
+    await api.waitStatus(body.id, 'completed');
+    await save(body.workflowId, 'leaver-completed.json');
   });
 });

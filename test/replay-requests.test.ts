@@ -5,10 +5,11 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 
 /**
- * Replays committed joiner and mover histories (test/histories, re-recorded by
+ * Replays committed joiner, mover and leaver histories (test/histories, re-recorded by
  * test/replay-requests.record.ts) against today's workflow code, plus a negative control.
  */
-describe.each(['joiner-completed.json', 'mover-completed.json'])('replay %s', (file) => {
+// *-completed.json predate the one task path (issue 10); *-v2.json and leaver-completed.json were recorded after it.
+describe.each(['joiner-completed.json', 'mover-completed.json', 'joiner-completed-v2.json', 'mover-completed-v2.json', 'leaver-completed.json'])('replay %s', (file) => {
   const raw = JSON.parse(readFileSync(join(__dirname, 'histories', file), 'utf8'));
   const history = historyFromJSON(raw);
 

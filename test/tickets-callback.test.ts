@@ -35,7 +35,7 @@ describe('helpdesk ticket callback', () => {
     const taskId = randomUUID();
     await owner.query(
       `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, workflow_id)
-       VALUES ($1, 'leaver', 'provisioning', 'E2001', 'identity', 'hr1', 'HR One', $2)`,
+       VALUES ($1, 'leaver', 'deprovisioning', 'E2001', 'identity', 'hr1', 'HR One', $2)`,
       [requestId, `leaver-test-${requestId}`],
     );
     await owner.query(

@@ -1,11 +1,12 @@
 /**
- * Messages shared by the clients (API, outbox relay, tests) and the request workflows. Dependency
- * free apart from @temporalio/workflow, so both sides import the same objects and never send
- * bare strings.
+ * Messages shared by the clients (API, outbox relay, tests) and every request workflow (joiner,
+ * mover, leaver). Dependency free apart from @temporalio/workflow, so both sides import the same
+ * objects and never send bare strings.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ApprovalStepStatus, RequestKind, RequestStatus, TaskAction, TaskStatus } from '../libs/domain/request-types';
 import type { TaskTiming } from '../libs/domain/task-deadlines';
+import type { SupervisedTask } from './task-supervision';
 
 /** Durations in the config's format (`30s`, `15m`, `2d`). Passed as input so tests run in seconds. */
 export interface RequestTiming {
@@ -27,6 +28,8 @@ export interface RequestWorkflowInput {
   timing: RequestTiming;
   /** Absent in executions started before the one task path: derived from `timing` then. */
   taskTiming?: TaskTiming;
+  /** Set when the workflow continued as new while waiting for attestations (phase provisioning). */
+  resume?: RequestWorkflowState;
 }
 
 /**
@@ -96,3 +99,46 @@ export interface RequestWorkflowState {
 export const requestStateQuery = defineQuery<RequestWorkflowState>('state');
 
 export const requestWorkflowId = (kind: RequestKind, requestId: string) => `${kind}-${requestId}`;
+
+// ---- Leaver ---------------------------------------------------------------------------------
+
+export type LeaverReason = 'voluntary' | 'involuntary' | 'for_cause';
+
+/**
+ * The request row (with `request.created`) is written by the API's intake before the workflow
+ * starts; the input only repeats what the workflow needs to run.
+ */
+export interface LeaverWorkflowInput {
+  requestId: string;
+  identityKey: string;
+  reason: LeaverReason;
+  /** ISO-8601; for_cause leavers are effective at once whatever this says. */
+  effectiveAt: string;
+  timing: TaskTiming;
+  /** Set when the workflow continued as new while waiting for attestations. */
+  resume?: LeaverState;
+}
+
+/** `deprovisioning`: effective, revoke tasks open with the system owners. */
+export type LeaverStatus = 'scheduled' | 'deprovisioning' | 'completed' | 'cancelled';
+
+export interface LeaverState {
+  requestId: string;
+  identityKey: string;
+  reason: LeaverReason;
+  urgent: boolean;
+  status: LeaverStatus;
+  effectiveAt: string;
+  tasks: SupervisedTask[];
+  outcome: string | null;
+}
+
+/** HR brought a scheduled leaver forward; the API committed it (with its audit event) first. */
+export interface LeaverRescheduledSignal {
+  effectiveAt: string;
+}
+
+export const leaverStateQuery = defineQuery<LeaverState>('leaverState');
+export const leaverRescheduledSignal = defineSignal<[LeaverRescheduledSignal]>('leaverRescheduled');
+
+export const leaverWorkflowId = (identityKey: string) => `leaver-${identityKey}`;

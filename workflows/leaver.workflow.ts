@@ -1,10 +1,10 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo, ApplicationFailure } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaverActivities } from '../activities/leaver.activities';
-import { requestCancelledSignal, taskClosedSignal } from './definitions';
+import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
-  bringForwardUpdate, cancelLeaverUpdate, leaverStateQuery,
-  type LeaverState, type LeaverWorkflowInput,
-} from './leaver-definitions';
+  leaverRescheduledSignal, leaverStateQuery, requestCancelledSignal, taskClosedSignal,
+  type LeaverState, type LeaverStatus, type LeaverWorkflowInput,
+} from './definitions';
 import { deliverTickets, superviseTasks } from './task-supervision';
 
 const acts = proxyActivities<LeaverActivities>({
@@ -13,18 +13,18 @@ const acts = proxyActivities<LeaverActivities>({
 });
 
 /**
- * Leaver: effective-dated (sleeps until effectiveAt; HR may cancel or bring it forward), then
- * terminates the identity, opens one revoke task per system with access, delivers each ticket,
- * waits for every named attestation while escalating missed due times, and closes with the SLA
- * outcome per system. Workflow id `leaver-<identityKey>`: one running leaver per identity.
+ * Leaver: effective-dated (sleeps until effectiveAt; HR may cancel or bring it forward through
+ * the API, which commits first and signals), then terminates the identity, opens one revoke task
+ * per system with access (the one task path), waits for every named attestation while escalating
+ * missed due times, and closes with the SLA outcome per system and the access revoked through the
+ * access writer. Workflow id `leaver-<identityKey>`. A long wait continues as new.
  */
 export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<LeaverState> {
   const urgent = input.reason === 'for_cause';
-  const state: LeaverState = {
+  const state: LeaverState = input.resume ?? {
     requestId: input.requestId, identityKey: input.identityKey, reason: input.reason, urgent,
-    status: 'scheduled', effectiveAt: urgent ? new Date(Date.now()).toISOString() : input.effectiveAt, tasks: [], outcome: null,
+    status: 'scheduled', effectiveAt: input.effectiveAt, tasks: [], outcome: null,
   };
-  let busy = 0; // an update is writing; the effective-time wait must not race it
   let changed = 0;
 
   setHandler(leaverStateQuery, () => state);
@@ -35,60 +35,48 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
   setHandler(requestCancelledSignal, () => {
     if (state.status === 'scheduled') { state.status = 'cancelled'; changed++; }
   });
-  const whileScheduled = () => {
-    if (state.status !== 'scheduled' || busy > 0) throw ApplicationFailure.nonRetryable(`leaver is ${state.status}, no longer scheduled`);
-  };
-  setHandler(cancelLeaverUpdate, async (args) => {
-    busy++;
-    try {
-      await acts.cancelScheduledLeaver({ requestId: input.requestId, by: args.by, reason: args.reason });
-      state.status = 'cancelled';
-      changed++;
-      return state;
-    } finally { busy--; }
-  }, { validator: (_args) => whileScheduled() });
-  setHandler(bringForwardUpdate, async (args) => {
-    busy++;
-    try {
-      const to = args.effectiveAt ?? new Date(Date.now()).toISOString();
-      if (Date.parse(to) >= Date.parse(state.effectiveAt)) throw ApplicationFailure.nonRetryable('effectiveAt must be earlier than the current one');
-      await acts.bringLeaverForward({ requestId: input.requestId, by: args.by, effectiveAt: to });
-      state.effectiveAt = to;
-      changed++;
-      return state;
-    } finally { busy--; }
-  }, { validator: (_args) => whileScheduled() });
-
-  await acts.recordLeaverRequest({
-    requestId: input.requestId, identityKey: input.identityKey, workflowId: workflowInfo().workflowId, reason: input.reason,
-    effectiveAt: state.effectiveAt, urgent, justification: input.justification, requester: input.requester,
+  setHandler(leaverRescheduledSignal, (s) => {
+    if (state.status === 'scheduled' && Date.parse(s.effectiveAt) < Date.parse(state.effectiveAt)) { state.effectiveAt = s.effectiveAt; changed++; }
   });
 
-  // Effective-dated: sleep until effectiveAt, waking for a cancel or a bring-forward.
-  for (;;) {
-    await condition(() => busy === 0);
-    if (state.status !== 'scheduled') break;
-    const wait = Date.parse(state.effectiveAt) - Date.now();
-    if (wait <= 0) break;
-    const seen = changed;
-    await condition(() => changed !== seen, wait);
-  }
-  if (state.status === 'cancelled') return finish('cancelled');
+  if (!input.resume) {
+    // The database is the authority: a start re-driven after this leaver closed finds it closed.
+    const begun = await acts.beginLeaver({ requestId: input.requestId });
+    if (begun.status !== 'scheduled') return finish(begun.status === 'completed' ? 'completed' : 'cancelled', begun.outcome ?? begun.status);
+    if (!urgent && Date.parse(begun.effectiveAt) < Date.parse(state.effectiveAt)) state.effectiveAt = begun.effectiveAt;
 
-  state.status = 'provisioning';
-  upsertSearchAttributes({ JmlStatus: ['provisioning'] });
-  const plan = await acts.makeLeaverEffective({ requestId: input.requestId, urgent });
-  state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
-  const deliveries = deliverTickets(state.tasks, input.timing);
-  await superviseTasks(state.tasks, input.timing, () => false);
+    // Effective-dated: sleep until effectiveAt, waking for a cancel or a bring-forward.
+    while (state.status === 'scheduled') {
+      const wait = Date.parse(state.effectiveAt) - Date.now();
+      if (wait <= 0) break;
+      const seen = changed;
+      await condition(() => changed !== seen, wait);
+    }
+    if (state.status === 'cancelled') return finish('cancelled', 'cancelled');
+
+    const plan = await acts.makeLeaverEffective({ requestId: input.requestId, urgent });
+    if (plan.status === 'cancelled') return finish('cancelled', 'cancelled');
+    setStatus('deprovisioning');
+    state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
+  }
+
+  // A resumed run delivers again what is still open: delivery is idempotent per task.
+  const deliveries = deliverTickets(state.tasks.filter((t) => t.status === 'open'), input.timing);
+  if ((await superviseTasks(state.tasks, input.timing, () => false)) === 'continue') {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof leaverWorkflow>({ ...input, resume: state });
+  }
   await deliveries;
   const closed = await acts.closeLeaver({ requestId: input.requestId });
-  return finish(closed.outcome);
+  return finish('completed', closed.outcome);
 
-  function finish(outcome: string): LeaverState {
+  function setStatus(status: LeaverStatus): void {
+    state.status = status;
+    upsertSearchAttributes([{ key: JmlStatus, value: status }]);
+  }
+  function finish(status: 'completed' | 'cancelled', outcome: string): LeaverState {
     state.outcome = outcome;
-    if (state.status !== 'cancelled') state.status = 'completed';
-    upsertSearchAttributes({ JmlStatus: [state.status] });
+    setStatus(status);
     return state;
   }
 }

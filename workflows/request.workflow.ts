@@ -1,5 +1,8 @@
 import {
+  allHandlersFinished,
   CancellationScope,
+  condition,
+  continueAsNew,
   isCancellation,
   patched,
   proxyActivities,
@@ -59,7 +62,7 @@ export async function moverWorkflow(input: RequestWorkflowInput): Promise<Reques
  * signals, deduplicated by id, and drives the clock.
  */
 async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
-  const state: RequestWorkflowState = {
+  const state: RequestWorkflowState = input.resume ?? {
     requestId: input.requestId,
     kind: input.kind,
     identityKey: input.identityKey,
@@ -106,41 +109,47 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
   };
 
   try {
-    setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
-    const plan = await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue });
-    state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
-    if (plan.outcome === 'blocked') {
-      await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
-      return finish('rejected', 'blocked by a segregation-of-duties rule');
-    }
-    if (plan.outcome === 'closed') return finish('cancelled', 'closed before planning');
-
-    state.phase = 'approval';
-    for (const step of state.steps) {
-      setCurrentDetails(`**pending_approval**: step ${step.step} (${step.label}) waits for ${step.eligibleApprovers.join(', ')}`);
-      const result = await awaitStepDecision(state, step, input.timing, acts, cancelled);
-      if (result === 'cancelled') return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
-      if (result === 'rejected') {
-        await acts.rejectRequest({ requestId: input.requestId, reason: 'rejected', step: step.step });
-        return finish('rejected', `rejected at step ${step.step} (${step.label})`);
+    if (!input.resume) {
+      setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
+      const plan = await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue });
+      state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
+      if (plan.outcome === 'blocked') {
+        await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
+        return finish('rejected', 'blocked by a segregation-of-duties rule');
       }
-    }
+      if (plan.outcome === 'closed') return finish('cancelled', 'closed before planning');
 
-    state.phase = 'provisioning';
-    state.currentStep = null;
-    const created = await acts.createTasks({ requestId: input.requestId, tasks: plan.tasks });
-    if (created === null) return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
-    state.tasks = created.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
-    for (const t of early.splice(0)) {
-      const task = state.tasks.find((x) => x.taskId === t.taskId);
-      if (task && task.status === 'open') task.status = t.status;
+      state.phase = 'approval';
+      for (const step of state.steps) {
+        setCurrentDetails(`**pending_approval**: step ${step.step} (${step.label}) waits for ${step.eligibleApprovers.join(', ')}`);
+        const result = await awaitStepDecision(state, step, input.timing, acts, cancelled);
+        if (result === 'cancelled') return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
+        if (result === 'rejected') {
+          await acts.rejectRequest({ requestId: input.requestId, reason: 'rejected', step: step.step });
+          return finish('rejected', `rejected at step ${step.step} (${step.label})`);
+        }
+      }
+
+      state.phase = 'provisioning';
+      state.currentStep = null;
+      const created = await acts.createTasks({ requestId: input.requestId, tasks: plan.tasks });
+      if (created === null) return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
+      state.tasks = created.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
+      for (const t of early.splice(0)) {
+        const task = state.tasks.find((x) => x.taskId === t.taskId);
+        if (task && task.status === 'open') task.status = t.status;
+      }
+      setStatus('provisioning', `${created.length} task(s) with the system owners`);
     }
-    setStatus('provisioning', `${created.length} task(s) with the system owners`);
     const taskTiming = input.taskTiming ?? legacyTaskTiming(input.timing);
+    // A resumed run delivers again what is still open: delivery is idempotent per task.
     const deliveries = patched('one-task-path')
-      ? deliverTickets(state.tasks, taskTiming)
+      ? deliverTickets(state.tasks.filter((t) => t.status === 'open'), taskTiming)
       : Promise.allSettled(state.tasks.map((t) => legacyDelivery.deliverTicket(t.taskId)));
-    await superviseTasks(state.tasks, taskTiming, cancelled);
+    if ((await superviseTasks(state.tasks, taskTiming, cancelled)) === 'continue') {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof joinerWorkflow>({ ...input, taskTiming, resume: state });
+    }
     await deliveries;
     if (cancelled()) return finish('cancelled', `cancelled by ${cancelledBy}`);
     const completed = await acts.completeRequest({ requestId: input.requestId });

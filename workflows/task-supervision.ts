@@ -1,4 +1,4 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities/tasks.activities';
 import type { TaskStatus } from '../libs/domain/request-types';
 import { durationToMs } from '../libs/domain/sla';
@@ -48,18 +48,26 @@ export function deliverTickets(tasks: SupervisedTask[], timing: TaskTiming): Pro
   return Promise.allSettled(tasks.map((t) => delivery.deliverTaskTicket({ taskId: t.taskId, webhookTimeoutMs })));
 }
 
+/** History length past which a waiting workflow continues as new (Temporal's hard limit is 51,200 events). */
+export const DEFAULT_HISTORY_LIMIT = 10_000;
+
 /**
- * Waits until no task is open or `stop()` says so. Whatever is due (reminder, escalation levels
- * in order) fires first; then it sleeps until the next deadline, a closed task, or the reconcile
- * interval, whichever comes first. A timer that fires re-reads the tasks from the database, so a
- * lost signal only delays. After the last escalation level only the reconcile timer remains.
+ * Waits until no task is open or `stop()` says so ('done'), or until the history has grown past
+ * `timing.historyLimit` ('continue': the caller continues as new with its state, after
+ * `allHandlersFinished`). Whatever is due (reminder, escalation levels in order) fires first;
+ * then it sleeps until the next deadline, a closed task, or the reconcile interval, whichever
+ * comes first. The reconcile timer re-reads the tasks from the database, so a lost signal only
+ * delays. After the last escalation level only the reconcile timer remains.
  */
-export async function superviseTasks(tasks: SupervisedTask[], timing: TaskTiming, stop: () => boolean): Promise<void> {
+export async function superviseTasks(tasks: SupervisedTask[], timing: TaskTiming, stop: () => boolean): Promise<'done' | 'continue'> {
   const rules = deadlineRules(timing);
   const reconcileMs = Math.max(1000, durationToMs(timing.reconcileInterval));
   const open = () => tasks.filter((t) => t.status === 'open');
+  const historyLimit = timing.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   for (;;) {
-    if (open().length === 0 || stop()) return;
+    if (open().length === 0 || stop()) return 'done';
+    const info = workflowInfo();
+    if (info.historyLength > historyLimit || info.continueAsNewSuggested) return 'continue';
     for (const t of open()) {
       for (const a of dueTaskActions(t, rules, Date.now())) {
         if (a.kind === 'remind') await acts.remindTask({ taskId: t.taskId });
@@ -68,10 +76,11 @@ export async function superviseTasks(tasks: SupervisedTask[], timing: TaskTiming
         else t.escalationLevel = a.level;
       }
     }
-    const next = Math.min(...open().map((t) => nextTaskDeadline(t, rules, Date.now()) ?? Infinity));
-    const wait = Math.max(1, Math.min(next - Date.now(), reconcileMs));
+    const untilDeadline = Math.min(...open().map((t) => nextTaskDeadline(t, rules, Date.now()) ?? Infinity)) - Date.now();
     const seen = open().length;
-    if (await condition(() => stop() || open().length !== seen, wait)) continue;
+    if (await condition(() => stop() || open().length !== seen, Math.max(1, Math.min(untilDeadline, reconcileMs)))) continue;
+    // A deadline fired: handle it at once. Only the reconcile timer re-reads the tasks.
+    if (untilDeadline <= reconcileMs) continue;
     for (const row of await acts.readTaskStatuses({ taskIds: open().map((t) => t.taskId) })) {
       const t = tasks.find((x) => x.taskId === row.taskId);
       if (t && t.status === 'open' && row.status !== 'open') t.status = row.status;

@@ -92,6 +92,8 @@ const schema = z.object({
     .default('7d,1d'),
   CERTIFICATION_ESCALATION_WINDOW: duration.default('3d'),
   CERTIFICATION_RECONCILE_INTERVAL: duration.default('1m'),
+  /** History events after which a workflow waiting on tasks continues as new (Temporal's limit: 51,200). */
+  WORKFLOW_HISTORY_LIMIT: z.coerce.number().int().min(50).max(40_000).default(10_000),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -169,6 +171,8 @@ export interface Config {
    * escalation level gets after the deadline, and how often the workflow re-reads its campaign.
    */
   certification: { reminders: string[]; escalationWindow: string; reconcileInterval: string };
+  /** History events after which a workflow waiting on tasks continues as new. */
+  workflowHistoryLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -291,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       escalationWindow: c.CERTIFICATION_ESCALATION_WINDOW,
       reconcileInterval: c.CERTIFICATION_RECONCILE_INTERVAL,
     },
+    workflowHistoryLimit: c.WORKFLOW_HISTORY_LIMIT,
   };
 }
 

@@ -3,7 +3,8 @@
  * no imports, no classes, JSON only).
  */
 export type RequestKind = 'joiner' | 'mover' | 'leaver';
-export type RequestStatus = 'scheduled' | 'pending_approval' | 'rejected' | 'provisioning' | 'completed' | 'cancelled';
+/** `provisioning`: a joiner's or mover's tasks are open; `deprovisioning`: a leaver's revoke tasks are. */
+export type RequestStatus = 'scheduled' | 'pending_approval' | 'rejected' | 'provisioning' | 'deprovisioning' | 'completed' | 'cancelled';
 export type ApprovalStepStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
 export type Decision = 'approve' | 'reject';
 export type TaskAction = 'grant' | 'revoke';

@@ -28,6 +28,8 @@ export interface TaskTiming {
   deliveryTimeout: string;
   /** Escalation levels before the workflow only waits (3: owners, their managers, admins). */
   maxEscalations: number;
+  /** History events after which a waiting workflow continues as new (default 10,000). */
+  historyLimit?: number;
 }
 
 export interface TaskDeadlineRules {

@@ -37,8 +37,8 @@ async function deliver(client: Client, row: OutboxRow): Promise<string | null> {
         typedSearchAttributes: searchAttributes(p.searchAttributes),
         staticSummary: p.staticSummary,
         staticDetails: p.staticDetails,
-        // A re-driven start after the workflow finished must not run it a second time.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A re-driven start after the workflow finished must not run it a second time (see StartPayload).
+        workflowIdReusePolicy: p.workflowIdReusePolicy ?? 'REJECT_DUPLICATE',
       });
       return null;
     } catch (err) {

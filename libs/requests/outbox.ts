@@ -9,6 +9,12 @@ export interface StartPayload {
   searchAttributes: Record<string, string>;
   staticSummary?: string;
   staticDetails?: string;
+  /**
+   * `REJECT_DUPLICATE` (default): a request's own workflow id never runs twice. `ALLOW_DUPLICATE`:
+   * an id that names a person (`leaver-<identityKey>`) starts again once the earlier run closed;
+   * the workflow then finds a re-driven start's request closed and ends at once.
+   */
+  workflowIdReusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE';
 }
 
 export interface SignalPayload {

@@ -11,7 +11,7 @@ export async function lockRequest(tx: EntityManager, requestId: string): Promise
   return tx.findOne(Request, { id: requestId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
 }
 
-export const OPEN_REQUEST_STATUSES = ['scheduled', 'pending_approval', 'provisioning'] as const;
+export const OPEN_REQUEST_STATUSES = ['scheduled', 'pending_approval', 'provisioning', 'deprovisioning'] as const;
 
 export function isOpen(r: Pick<Request, 'status'>): boolean {
   return (OPEN_REQUEST_STATUSES as readonly string[]).includes(r.status);

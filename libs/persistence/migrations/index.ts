@@ -10,6 +10,7 @@ import { Migration20261127080000Catalog } from './Migration20261127080000_catalo
 import { Migration20261127120000OneOpenChange } from './Migration20261127120000_one_open_change';
 import { Migration20261130090000ManualEffort } from './Migration20261130090000_manual_effort';
 import { Migration20261130100000Certification } from './Migration20261130100000_certification';
+import { Migration20261130080000Deprovisioning } from './Migration20261130080000_deprovisioning';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -26,4 +27,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261127120000_one_open_change', class: Migration20261127120000OneOpenChange },
   { name: 'Migration20261130090000_manual_effort', class: Migration20261130090000ManualEffort },
   { name: 'Migration20261130100000_certification', class: Migration20261130100000Certification },
+  { name: 'Migration20261130080000_deprovisioning', class: Migration20261130080000Deprovisioning },
 ];

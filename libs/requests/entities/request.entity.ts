@@ -16,7 +16,7 @@ export class Request {
   @Enum({ items: ['joiner', 'mover', 'leaver'], type: 'text' })
   kind: RequestKind;
 
-  @Enum({ items: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'completed', 'cancelled'], type: 'text' })
+  @Enum({ items: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'], type: 'text' })
   status: RequestStatus = 'pending_approval';
 
   @Property({ type: 'text' })

@@ -1,22 +1,29 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../auth/policy';
+import { DecisionsService } from '../requests/decisions.service';
+import { IntakeService } from '../requests/intake.service';
 import { BringForwardDto, CancelLeaverDto, CreateLeaverDto, LeaverAcceptedDto } from './leaver.dto';
-import { LeaverService } from './leaver.service';
 
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** Leavers on the one request machine: the same intake, cancellation and outbox as joiners and movers. */
 @ApiTags('requests')
 @ApiBearerAuth()
 @Controller('api/v1/requests/leaver')
 export class LeaverController {
-  constructor(private readonly leavers: LeaverService) {}
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly decisions: DecisionsService,
+  ) {}
 
   @Post()
   @Roles('hr')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start a leaver (now, or effective-dated); 409 while one runs for the identity.' })
+  @ApiOperation({ summary: 'Start a leaver (now, or effective-dated); 409 while one is open for the identity.' })
   @ApiAcceptedResponse({ type: LeaverAcceptedDto })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateLeaverDto): Promise<LeaverAcceptedDto> {
-    return this.leavers.start(p, dto);
+    return this.intake.leaver(p, dto);
   }
 
   @Post(':id/cancel')
@@ -24,16 +31,16 @@ export class LeaverController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a scheduled leaver (409 once effective).' })
   @ApiOkResponse()
-  cancel(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: CancelLeaverDto) {
-    return this.leavers.cancel(p, id, dto);
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelLeaverDto) {
+    return this.decisions.cancel(p, id, dto, 'leaver');
   }
 
   @Post(':id/bring-forward')
   @Roles('hr', 'admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Bring a scheduled leaver forward (default: now).' })
+  @ApiOperation({ summary: 'Bring a scheduled leaver forward (default: now); 409 once effective.' })
   @ApiOkResponse()
-  bringForward(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: BringForwardDto) {
-    return this.leavers.bringForward(p, id, dto);
+  bringForward(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: BringForwardDto) {
+    return this.decisions.bringLeaverForward(p, id, dto);
   }
 }

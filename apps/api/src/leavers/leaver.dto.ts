@@ -45,7 +45,7 @@ export class BringForwardDto {
 export class LeaverAcceptedDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['leaver'] }) kind: string;
-  @ApiProperty({ enum: ['scheduled', 'provisioning', 'completed', 'cancelled'] }) status: string;
+  @ApiProperty({ enum: ['scheduled', 'deprovisioning', 'completed', 'cancelled'] }) status: string;
   @ApiProperty({ example: 'leaver-E1001' }) workflowId: string;
   @ApiProperty() effectiveAt: string;
   @ApiProperty() urgent: boolean;

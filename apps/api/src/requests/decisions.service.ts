@@ -6,7 +6,8 @@ import { ApprovalDecision, ApprovalStep } from '../../../../libs/requests/entiti
 import { Task } from '../../../../libs/requests/entities/task.entity';
 import { enqueueSignal } from '../../../../libs/requests/outbox';
 import { isOpen, lockRequest } from '../../../../libs/requests/request-locks';
-import { decisionSignal, requestCancelledSignal, type DecisionSignal } from '../../../../workflows/definitions';
+import { decisionSignal, leaverRescheduledSignal, requestCancelledSignal, type DecisionSignal, type LeaverRescheduledSignal } from '../../../../workflows/definitions';
+import type { BringForwardDto } from '../leavers/leaver.dto';
 import { actorOf, type Principal } from '../auth/policy';
 import type { CancelDto, DecisionDto } from './requests.dto';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -67,15 +68,20 @@ export class DecisionsService {
     return result.view;
   }
 
-  /** Cancels a request not yet carried out: open steps and tasks are cancelled, each audited. */
-  async cancel(principal: Principal, requestId: string, dto: CancelDto) {
+  /**
+   * Cancels a request not yet carried out: open steps and tasks are cancelled, each audited. A
+   * leaver only while scheduled (once effective the person is terminated: 409). `onlyKind`: the
+   * kind-specific endpoint, 404 for a request of another kind.
+   */
+  async cancel(principal: Principal, requestId: string, dto: CancelDto, onlyKind?: 'leaver') {
     const result = await this.em.fork().transactional(async (tx) => {
       const r = await lockRequest(tx, requestId);
-      if (!r) throw new NotFoundException(`request ${requestId} not found`);
+      if (!r || (onlyKind && r.kind !== onlyKind)) throw new NotFoundException(`${onlyKind ?? ''} request ${requestId} not found`.trim());
       const isRequester = r.requesterId === (principal.identityKey ?? principal.clientId ?? principal.username);
       const allowed = principal.roles.includes('admin') || isRequester || (r.kind === 'leaver' && principal.roles.includes('hr'));
       if (!allowed) throw new ForbiddenException('only the requester or an administrator can cancel this request');
       if (!isOpen(r)) throw new ConflictException(`request is ${r.status}: it can no longer be cancelled`);
+      if (r.kind === 'leaver' && r.status !== 'scheduled') throw new ConflictException(`leaver request is ${r.status}, no longer scheduled`);
       const done = await tx.count(Task, { requestId, status: 'done' });
       if (done > 0) throw new ConflictException(`request is partly carried out (${done} task(s) attested): raise a new request to undo it`);
       const actor = actorOf(principal);
@@ -101,6 +107,33 @@ export class DecisionsService {
         details: { reason: dto.reason ?? null, cancelledTasks: tasks.map((t) => t.id) }, idempotencyKey: `request:${requestId}:cancelled`,
       });
       return { outboxId: row.id, view: { id: r.id, kind: r.kind, status: r.status, workflowId: r.workflowId } };
+    });
+    this.relay.kick([result.outboxId]);
+    return result.view;
+  }
+
+  /**
+   * Brings a scheduled leaver forward (default: now). Committed with its `leaver.brought_forward`
+   * event, then signalled to the workflow, which wakes at the new time. 409 once it fired, or when
+   * the time is not earlier than the current one.
+   */
+  async bringLeaverForward(principal: Principal, requestId: string, dto: BringForwardDto) {
+    const to = dto.effectiveAt ? new Date(dto.effectiveAt) : new Date();
+    const result = await this.em.fork().transactional(async (tx) => {
+      const r = await lockRequest(tx, requestId);
+      if (!r || r.kind !== 'leaver') throw new NotFoundException(`leaver request ${requestId} not found`);
+      if (r.status !== 'scheduled') throw new ConflictException(`leaver request is ${r.status}, no longer scheduled`);
+      const from = r.effectiveAt;
+      if (from && to.getTime() >= from.getTime()) throw new ConflictException('effectiveAt must be earlier than the current one');
+      r.effectiveAt = to;
+      const signal: LeaverRescheduledSignal = { effectiveAt: to.toISOString() };
+      const row = enqueueSignal(tx, r.workflowId, { signal: leaverRescheduledSignal.name, args: [signal] });
+      await tx.flush();
+      await recordAuditEvent(tx, {
+        actor: actorOf(principal), action: 'leaver.brought_forward', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflowId,
+        details: { from: from?.toISOString() ?? null, to: to.toISOString() }, idempotencyKey: `request:${r.id}:brought-forward:${to.toISOString()}`,
+      });
+      return { outboxId: row.id, view: { id: r.id, kind: r.kind, status: r.status, workflowId: r.workflowId, effectiveAt: to.toISOString() } };
     });
     this.relay.kick([result.outboxId]);
     return result.view;

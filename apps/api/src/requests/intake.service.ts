@@ -11,7 +11,11 @@ import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
 import { Request } from '../../../../libs/requests/entities/request.entity';
 import { enqueueStart } from '../../../../libs/requests/outbox';
 import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
-import { requestWorkflowId, type RequestTiming, type RequestWorkflowInput } from '../../../../workflows/definitions';
+import type { RequestKind } from '../../../../libs/domain/request-types';
+import {
+  leaverWorkflowId, requestWorkflowId, type LeaverReason, type LeaverWorkflowInput, type RequestTiming, type RequestWorkflowInput,
+} from '../../../../workflows/definitions';
+import type { CreateLeaverDto, LeaverAcceptedDto } from '../leavers/leaver.dto';
 import { actorOf, type Principal } from '../auth/policy';
 import type { AcceptedRequestDto, JoinerRequestDto, MoverRequestDto } from './requests.dto';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -26,14 +30,26 @@ function concurrentDuplicate(err: unknown, identityKey: string): ConflictExcepti
   // MikroORM's exception carries the pg error's fields, `constraint` among them.
   const { constraint } = err as { constraint?: string };
   if (constraint === 'request_one_open_change_idx') return new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
+  if (constraint === 'request_open_workflow_id_idx') return new ConflictException(`a leaver for ${identityKey} is already running (${leaverWorkflowId(identityKey)})`);
   if (constraint === 'identity_pkey') return new ConflictException(`identity ${identityKey} already exists`);
   return new ConflictException('username or email already belongs to another identity');
 }
 
+/** What a kind's validation hands to the one submit path. */
+interface IntakeSpec {
+  roles: Request['roles'];
+  removeRoles: Request['removeRoles'];
+  changes: Record<string, unknown>;
+  justification: string | null;
+  effectiveAt: string | null;
+  summary: string;
+}
+
 /**
- * Request intake: validates against the catalog, then commits the request, its audit event and
- * the workflow start (an outbox row) in ONE transaction. The start is delivered after commit, with
- * the deterministic workflow id: no request without its workflow, no workflow without its request.
+ * Request intake, the same for every kind: validates against the catalog, then commits the
+ * request, its `request.created` event and the workflow start (an outbox row) in ONE transaction.
+ * The start is delivered after commit, with the deterministic workflow id: no request without its
+ * workflow, no workflow without its request, and the 202's id is readable at once.
  */
 @Injectable()
 export class IntakeService {
@@ -106,39 +122,80 @@ export class IntakeService {
     });
   }
 
+  /**
+   * A leaver, now or effective-dated (for_cause: always now). One open leaver per identity: the
+   * workflow id `leaver-<identityKey>` is unique among open requests (409), and starts again
+   * after an earlier leaver of that person closed.
+   */
+  async leaver(principal: Principal, dto: CreateLeaverDto): Promise<LeaverAcceptedDto> {
+    const urgent = dto.reason === 'for_cause';
+    const now = new Date();
+    const effectiveAt = !urgent && dto.effectiveAt ? new Date(dto.effectiveAt) : now;
+    const accepted = await this.submit(principal, 'leaver', dto.identity, async (tx) => {
+      const identity = await tx.findOne(Identity, { key: dto.identity });
+      if (!identity) throw new NotFoundException(`identity ${dto.identity} not found`);
+      if (identity.status === 'terminated') throw new ConflictException(`identity ${dto.identity} is already terminated`);
+      if (await tx.count(Request, { workflowId: leaverWorkflowId(identity.key), status: { $in: [...OPEN_REQUEST_STATUSES] } })) {
+        throw new ConflictException(`a leaver for ${identity.key} is already running (${leaverWorkflowId(identity.key)})`);
+      }
+      return {
+        roles: [], removeRoles: [], changes: { reason: dto.reason, urgent }, justification: dto.justification ?? null,
+        effectiveAt: effectiveAt.toISOString(), summary: `Leaver ${identity.name} (${identity.key}): ${dto.reason}, effective ${effectiveAt.toISOString()}`,
+      };
+    });
+    // Effective now: the workflow is about to deprovision (the row says `scheduled` until it does).
+    const status = effectiveAt.getTime() > now.getTime() ? 'scheduled' : 'deprovisioning';
+    return { ...accepted, status, effectiveAt: effectiveAt.toISOString(), urgent };
+  }
+
   private async resolveRoles(tx: EntityManager, keys: string[], path: string, problems: Problems) {
     const found = await sqlCatalog.roleVersions(tx, keys.map((role) => ({ role })));
     keys.forEach((k, i) => !found.some((f) => f.key === k) && problems.add(`${path}[${i}]`, `unknown role ${k}`));
     return found.map((f) => ({ role: f.key, version: f.version }));
   }
 
+  private workflowStart(kind: RequestKind, id: string, identityKey: string, spec: IntakeSpec) {
+    if (kind === 'leaver') {
+      const { reason } = spec.changes as { reason: LeaverReason };
+      const input: LeaverWorkflowInput = { requestId: id, identityKey, reason, effectiveAt: spec.effectiveAt!, timing: taskTiming(this.config, kind) };
+      // A leaver's id is the person's: it must start again after an earlier leaver of them closed.
+      return { workflowId: leaverWorkflowId(identityKey), workflowType: 'leaverWorkflow', input, status: 'scheduled' as const, reuse: 'ALLOW_DUPLICATE' as const };
+    }
+    const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind) };
+    return { workflowId: requestWorkflowId(kind, id), workflowType: `${kind}Workflow`, input, status: 'pending_approval' as const, reuse: 'REJECT_DUPLICATE' as const };
+  }
+
   private async submit(
     principal: Principal,
-    kind: 'joiner' | 'mover',
+    kind: RequestKind,
     identityKey: string,
-    build: (tx: EntityManager, problems: Problems) => Promise<{
-      roles: Request['roles']; removeRoles: Request['removeRoles']; changes: Record<string, unknown>;
-      justification: string; effectiveAt: string | null; summary: string;
-    }>,
+    build: (tx: EntityManager, problems: Problems) => Promise<IntakeSpec>,
   ): Promise<AcceptedRequestDto> {
     const id = randomUUID();
-    const workflowId = requestWorkflowId(kind, id);
     const actor = actorOf(principal);
+    let start: ReturnType<IntakeService['workflowStart']> | undefined;
     const outboxId = await this.em.fork().transactional(async (tx) => {
       const spec = await build(tx, new Problems());
-      const open = await tx.count(Request, { identityKey, kind: { $in: ['joiner', 'mover'] }, status: { $in: [...OPEN_REQUEST_STATUSES] } });
-      if (open > 0) throw new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
+      if (kind !== 'leaver') {
+        const open = await tx.count(Request, { identityKey, kind: { $in: ['joiner', 'mover'] }, status: { $in: [...OPEN_REQUEST_STATUSES] } });
+        if (open > 0) throw new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
+      }
+      start = this.workflowStart(kind, id, identityKey, spec);
+      const { workflowId } = start;
       const r = new Request(id, kind, identityKey, actor, workflowId);
-      Object.assign(r, { roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt ? new Date(spec.effectiveAt) : null });
+      Object.assign(r, {
+        status: start.status, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification,
+        effectiveAt: spec.effectiveAt ? new Date(spec.effectiveAt) : null,
+      });
       tx.persist(r);
-      const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind) };
       const row = enqueueStart(tx, workflowId, {
-        workflowType: kind === 'joiner' ? 'joinerWorkflow' : 'moverWorkflow',
+        workflowType: start.workflowType,
         taskQueue: this.config.temporal.taskQueue,
-        args: [input],
-        searchAttributes: { JmlKind: kind, JmlIdentity: identityKey, JmlStatus: 'pending_approval', JmlRequestId: id },
+        args: [start.input],
+        searchAttributes: { JmlKind: kind, JmlIdentity: identityKey, JmlStatus: start.status, JmlRequestId: id },
         staticSummary: spec.summary.slice(0, 200),
-        staticDetails: `Requested by ${actor.name} (${actor.id}). Justification: ${spec.justification}\n\nRequest: /api/v1/requests/${id}`,
+        staticDetails: `Requested by ${actor.name} (${actor.id}). Justification: ${spec.justification ?? '-'}\n\nRequest: /api/v1/requests/${id}`,
+        workflowIdReusePolicy: start.reuse,
       });
       await tx.flush();
       await recordAuditEvent(tx, {
@@ -147,7 +204,7 @@ export class IntakeService {
         subject: { type: 'request', id },
         requestId: id,
         workflowId,
-        details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification },
+        details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt },
         idempotencyKey: `request:${id}:created`,
       });
       return row.id;
@@ -155,6 +212,6 @@ export class IntakeService {
       throw concurrentDuplicate(err, identityKey) ?? err;
     });
     this.relay.kick([outboxId]);
-    return { id, kind, status: 'pending_approval', workflowId };
+    return { id, kind, status: start!.status, workflowId: start!.workflowId };
   }
 }

@@ -123,8 +123,8 @@ export class ListQueryDto {
 }
 
 export class RequestListQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'completed', 'cancelled'] })
-  @IsOptional() @IsIn(['scheduled', 'pending_approval', 'rejected', 'provisioning', 'completed', 'cancelled'])
+  @ApiPropertyOptional({ enum: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'] })
+  @IsOptional() @IsIn(['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'])
   status?: string;
 
   @ApiPropertyOptional({ enum: ['joiner', 'mover', 'leaver'] }) @IsOptional() @IsIn(['joiner', 'mover', 'leaver'])

@@ -6,11 +6,12 @@ import { OutboxRelayService } from './outbox-relay.service';
 import { RequestReadService } from './read.service';
 import { RequestsController } from './requests.controller';
 import { TasksController } from './tasks.controller';
+import { LeaverController } from '../leavers/leaver.controller';
 
-/** Joiner and mover intake, decisions, cancellation, tasks and the workflow outbox relay. */
+/** The request machine's API: intake of every kind, decisions, cancellation, tasks and the workflow outbox relay. */
 @Module({
   imports: [TemporalClientModule],
-  controllers: [RequestsController, TasksController],
+  controllers: [RequestsController, LeaverController, TasksController],
   providers: [IntakeService, DecisionsService, RequestReadService, OutboxRelayService],
   exports: [OutboxRelayService],
 })

@@ -13,5 +13,6 @@ export function taskTiming(config: Config, kind: 'joiner' | 'mover' | 'leaver'):
     reconcileInterval: config.leaver.reconcileInterval,
     deliveryTimeout: config.leaver.deliveryTimeout,
     maxEscalations: 3,
+    historyLimit: config.workflowHistoryLimit,
   };
 }
