@@ -39,6 +39,11 @@ export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: db.ownerUrl.replace(/\/jml$/, '/postgres') });
   await admin.connect();
   await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'jml' AND pid <> pg_backend_pid()`);
+  // Throw-away test data: no fsync, no waiting for the WAL flush (reloadable settings, no restart).
+  if (!process.env.TEST_DATABASE_URL) {
+    for (const setting of ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']) await admin.query(`ALTER SYSTEM SET ${setting}`);
+    await admin.query('SELECT pg_reload_conf()');
+  }
   await admin.end();
 
   Object.assign(process.env, {
