@@ -42,8 +42,14 @@ async function deliver(client: Client, row: OutboxRow): Promise<string | null> {
       });
       return null;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already started';
-      throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // An id that names a person may still be held by an earlier request's run that is closing
+      // (cancelled in the database a moment ago): retry after the backoff, do not drop this start.
+      if (p.workflowIdReusePolicy === 'ALLOW_DUPLICATE') {
+        const running = (await client.workflow.getHandle(row.workflow_id).describe()).typedSearchAttributes.get(JmlRequestId);
+        if (running !== p.searchAttributes.JmlRequestId) throw new Error(`${row.workflow_id} still runs for request ${running}; retrying`);
+      }
+      return 'already started';
     }
   }
   const p = row.payload as SignalPayload;
