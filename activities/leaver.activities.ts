@@ -5,7 +5,7 @@ import { deprovisionDueAt } from '../libs/domain/sla';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
 import type { ActivityDeps } from './deps';
-import { cancelPendingRequestsOf, slaReport, type LeaverTaskRow } from './leaver-support';
+import { cancelPendingRequestsOf, rerouteApprovalsOf, slaReport, type LeaverTaskRow } from './leaver-support';
 import { revokeAccess } from '../libs/access/access-writer';
 import { openTasks, type OpenedTask } from '../libs/requests/open-tasks';
 
@@ -44,9 +44,10 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
     },
 
     /**
-     * The effective time: terminates the identity, opens one revoke task per system where it holds
-     * any access (requested or imported), due within the system's SLA, and cancels its pending
-     * joiner/mover requests with their tasks. All in one transaction.
+     * The effective time: terminates the identity, cancels its pending joiner/mover requests with
+     * their tasks, and opens one revoke task per system where it holds any access (requested or
+     * imported) or where a cancelled request's grant task was carried out or is in flight, due
+     * within the system's SLA; their open approval steps go to stand-ins. All in one transaction.
      */
     async makeLeaverEffective(input: { requestId: string; urgent: boolean }): Promise<{ status: string; tasks: OpenedTask[]; cancelledRequests: string[] }> {
       return fork().transactional(async (tx) => {
@@ -58,17 +59,17 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
         const now = new Date();
         await tx.execute(`UPDATE identity SET status = 'terminated', end_date = current_date, updated_at = now() WHERE key = ?`, [r.identity_key]);
         const held = await catalog.currentRoles(tx, r.identity_key);
+        const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
+        // Recorded access, plus what a cancelled joiner/mover already carried out or has in flight.
         const bySystem = new Map<string, Set<string>>();
-        for (const role of held) for (const e of role.entitlements) {
-          if (!bySystem.has(e.system)) bySystem.set(e.system, new Set());
-          bySystem.get(e.system)!.add(e.entitlement);
-        }
+        const add = (system: string, entitlement: string) => bySystem.set(system, (bySystem.get(system) ?? new Set()).add(entitlement));
+        for (const role of held) for (const e of role.entitlements) add(e.system, e.entitlement);
+        for (const c of cancelled) for (const g of c.granted) for (const e of g.entitlements) add(g.system, e);
         const systems = await catalog.systems(tx, [...bySystem.keys()]);
         const plans = systems.sort((a, b) => a.key.localeCompare(b.key)).map((s) => ({
           system: s.key, action: 'revoke' as const, entitlements: [...bySystem.get(s.key)!], channel: s.channel,
           dueAt: deprovisionDueAt(now, s.deprovisionSlaHours), urgent: input.urgent,
         }));
-        const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
         await tx.execute(`UPDATE request SET status = 'deprovisioning', updated_at = now() WHERE id = ?`, [r.id]);
 
         const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id };
@@ -80,6 +81,7 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
             idempotencyKey: `request:${c.id}:cancelled` });
         }
         const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflow_id, identityKey: r.identity_key }, plans);
+        await rerouteApprovalsOf(tx, r.identity_key, r.id);
         await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
           details: { identity: r.identity_key, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
           idempotencyKey: `request:${r.id}:effective` });

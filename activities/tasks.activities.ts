@@ -50,16 +50,19 @@ function auditTask(tx: EntityManager, t: Task, action: string, key: string, deta
   });
 }
 
-/** Who an escalation level goes to: the system's owners, then their active managers, then the admins. */
-async function escalationRecipients(tx: EntityManager, systemKey: string, level: number): Promise<string[]> {
+/**
+ * Who an escalation level goes to: the task's attesters (the system's owners, or the stand-ins
+ * when every owner is the subject), then their active managers, then the admins; never the subject.
+ */
+async function escalationRecipients(tx: EntityManager, t: Task, level: number): Promise<string[]> {
   const step = escalationStep(level);
-  if (step === 'admins') return (await sqlCatalog.admins(tx)).sort();
-  const [system] = await sqlCatalog.systems(tx, [systemKey]);
-  const owners = system?.owners ?? [];
-  if (step === 'reminder' || owners.length === 0) return [...owners].sort();
+  if (step === 'admins') return (await sqlCatalog.admins(tx)).filter((k) => k !== t.identityKey).sort();
+  const [system] = await sqlCatalog.systems(tx, [t.systemKey]);
+  const owners = t.fallbackAttesters.length ? t.fallbackAttesters : (system?.owners ?? []);
+  if (step === 'reminder' || owners.length === 0) return owners.filter((k) => k !== t.identityKey).sort();
   const rows = await tx.execute<{ key: string }[]>(
     `SELECT DISTINCT m.key FROM identity i JOIN identity m ON m.key = i.manager AND m.status = 'active' WHERE i.key IN (?)`, [owners]);
-  return rows.map((x) => x.key).sort();
+  return rows.map((x) => x.key).filter((k) => k !== t.identityKey).sort();
 }
 
 /**
@@ -167,7 +170,7 @@ export function createTaskActivities(deps: ActivityDeps) {
       await fork().transactional(async (tx) => {
         const t = await tx.findOne(Task, { id: input.taskId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!t || t.status !== 'open') return;
-        const recipients = await escalationRecipients(tx, t.systemKey, 1);
+        const recipients = await escalationRecipients(tx, t, 1);
         await auditTask(tx, t, 'task.reminded', 'reminder', { dueAt: t.dueAt.toISOString(), recipients });
       });
     },
@@ -181,7 +184,7 @@ export function createTaskActivities(deps: ActivityDeps) {
       return fork().transactional(async (tx) => {
         const t = await tx.findOne(Task, { id: input.taskId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!t || t.status !== 'open' || t.escalationLevel >= input.level) return false;
-        const recipients = await escalationRecipients(tx, t.systemKey, input.level);
+        const recipients = await escalationRecipients(tx, t, input.level);
         t.escalationLevel = input.level;
         await tx.flush();
         await auditTask(tx, t, 'task.escalated', `escalated:${input.level}`, {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../audit/ledger';
 import type { TaskAction } from '../domain/request-types';
+import { sqlCatalog } from './catalog-adapter';
 import { Task } from './entities/task.entity';
+import { standInsFor } from './stand-ins';
 
 /** One task to open: one system, one action, the entitlements it changes, when it is due. */
 export interface TaskPlan {
@@ -40,6 +42,7 @@ export async function openTasks(
         action: p.action, entitlements: [...p.entitlements].sort(), dueAt: new Date(p.dueAt), channel: p.channel, urgent: p.urgent ?? false,
       }),
   );
+  const fallbacks = await attesterFallbacks(tx, of.identityKey, tasks);
   tasks.forEach((t) => tx.persist(t));
   await tx.flush();
   for (const t of tasks) {
@@ -49,8 +52,35 @@ export async function openTasks(
       details: { system: t.systemKey, action: t.action, identity: t.identityKey, entitlements: t.entitlements, dueAt: t.dueAt.toISOString(), urgent: t.urgent, channel: t.channel },
       idempotencyKey: `task:${t.id}:created`,
     });
+    const f = fallbacks.get(t.id);
+    if (f) {
+      await recordAuditEvent(tx, {
+        actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.attester_fallback', subject: { type: 'task', id: t.id },
+        requestId: t.requestId, workflowId: t.workflowId,
+        details: { system: t.systemKey, owners: f.owners, reason: 'every owner of the system is the task\'s subject', fallbackAttesters: t.fallbackAttesters, via: f.via },
+        idempotencyKey: `task:${t.id}:attester-fallback`,
+      });
+    }
   }
   return tasks.map(taskView);
+}
+
+/**
+ * When every owner of a task's system is its subject, nobody could attest it: it goes at once to
+ * stand-ins (the subject's active manager chain, then the admins; never the subject). Sets
+ * `fallbackAttesters` on those tasks and returns why, per task id, for the audit row.
+ */
+async function attesterFallbacks(tx: EntityManager, subject: string, tasks: Task[]) {
+  const out = new Map<string, { owners: string[]; via: string }>();
+  const systems = await sqlCatalog.systems(tx, [...new Set(tasks.map((t) => t.systemKey))]);
+  for (const t of tasks) {
+    const owners = systems.find((s) => s.key === t.systemKey)?.owners ?? [];
+    if (owners.some((o) => o !== subject)) continue;
+    const stand = await standInsFor(tx, subject, [subject]);
+    t.fallbackAttesters = stand.people;
+    out.set(t.id, { owners, via: stand.via });
+  }
+  return out;
 }
 
 export const taskView = (t: Task): OpenedTask => ({ taskId: t.id, system: t.systemKey, action: t.action, dueAt: t.dueAt.toISOString() });

@@ -11,6 +11,7 @@ import { Migration20261127120000OneOpenChange } from './Migration20261127120000_
 import { Migration20261130090000ManualEffort } from './Migration20261130090000_manual_effort';
 import { Migration20261130100000Certification } from './Migration20261130100000_certification';
 import { Migration20261130080000Deprovisioning } from './Migration20261130080000_deprovisioning';
+import { Migration20261130090000FallbackAttesters } from './Migration20261130090000_fallback_attesters';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -28,4 +29,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261130090000_manual_effort', class: Migration20261130090000ManualEffort },
   { name: 'Migration20261130100000_certification', class: Migration20261130100000Certification },
   { name: 'Migration20261130080000_deprovisioning', class: Migration20261130080000Deprovisioning },
+  { name: 'Migration20261130090000_fallback_attesters', class: Migration20261130090000FallbackAttesters },
 ];

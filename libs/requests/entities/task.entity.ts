@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { TaskAction, TaskStatus } from '../request.types';
 
 /**
@@ -66,6 +66,10 @@ export class Task {
 
   @Property({ type: 'integer' })
   escalationLevel: number = 0;
+
+  /** Set when every owner of the system is the subject: who attests instead (never the subject). */
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  fallbackAttesters: string[] = [];
 
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -35,8 +35,12 @@ export async function completeTask(em: EntityManager, input: CompleteTaskInput):
     if (input.requireOwner) {
       if (input.by.id === t.identityKey) throw new ForbiddenException('nobody attests a task on their own access');
       const [system] = await sqlCatalog.systems(tx, [t.systemKey]);
-      if (input.by.type !== 'identity' || !system?.owners.includes(input.by.id)) {
-        throw new ForbiddenException(`only an owner of system ${t.systemKey} may attest this task`);
+      // Every owner is the subject: the stand-ins fixed when the task opened attest instead.
+      const attesters = t.fallbackAttesters.length ? t.fallbackAttesters : (system?.owners ?? []);
+      if (input.by.type !== 'identity' || !attesters.includes(input.by.id)) {
+        throw new ForbiddenException(t.fallbackAttesters.length
+          ? `every owner of system ${t.systemKey} is this task's subject: only ${t.fallbackAttesters.join(', ')} may attest it`
+          : `only an owner of system ${t.systemKey} may attest this task`);
       }
     }
     if (t.status !== 'open') throw new ConflictException(`task ${t.id} is ${t.status}`);

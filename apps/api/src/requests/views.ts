@@ -17,6 +17,8 @@ export function taskView(t: Task) {
     overdue: t.status === 'open' && t.dueAt.getTime() < Date.now(),
     urgent: t.urgent,
     escalationLevel: t.escalationLevel,
+    /** Set when every owner of the system is the subject: who attests instead (docs/lifecycle-rules.md). */
+    fallbackAttesters: t.fallbackAttesters,
     channel: t.channel,
     externalRef: t.externalRef,
     deliveryAttempts: t.deliveryAttempts,
