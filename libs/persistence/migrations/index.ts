@@ -10,8 +10,8 @@ import { Migration20261127080000Catalog } from './Migration20261127080000_catalo
 import { Migration20261127120000OneOpenChange } from './Migration20261127120000_one_open_change';
 import { Migration20261130090000ManualEffort } from './Migration20261130090000_manual_effort';
 import { Migration20261130100000Certification } from './Migration20261130100000_certification';
-import { Migration20261130080000Deprovisioning } from './Migration20261130080000_deprovisioning';
-import { Migration20261130090000FallbackAttesters } from './Migration20261130090000_fallback_attesters';
+import { Migration20261130110000Deprovisioning } from './Migration20261130110000_deprovisioning';
+import { Migration20261130120000FallbackAttesters } from './Migration20261130120000_fallback_attesters';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -28,6 +28,6 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261127120000_one_open_change', class: Migration20261127120000OneOpenChange },
   { name: 'Migration20261130090000_manual_effort', class: Migration20261130090000ManualEffort },
   { name: 'Migration20261130100000_certification', class: Migration20261130100000Certification },
-  { name: 'Migration20261130080000_deprovisioning', class: Migration20261130080000Deprovisioning },
-  { name: 'Migration20261130090000_fallback_attesters', class: Migration20261130090000FallbackAttesters },
+  { name: 'Migration20261130110000_deprovisioning', class: Migration20261130110000Deprovisioning },
+  { name: 'Migration20261130120000_fallback_attesters', class: Migration20261130120000FallbackAttesters },
 ];

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * open leavers are renamed, and the partial unique indexes that define "open" include it (one
  * open leaver per workflow id `leaver-<identityKey>`). Forward-only.
  */
-export class Migration20261130080000Deprovisioning extends Migration {
+export class Migration20261130110000Deprovisioning extends Migration {
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE request DROP CONSTRAINT request_status_check;`);
     this.addSql(`
