@@ -93,4 +93,40 @@ describe('identity lifecycle on the request machine', () => {
     expect((await api.post(`/api/v1/tasks/${grant.id}/complete`, 'boss', { note: 'granted' })).status).toBe(200);
     await api.waitStatus(m.body.id, 'completed');
   });
+
+  it('item 6: a joiner naming a terminated identity\'s key rehires it through the joiner flow, history kept', async () => {
+    const attestAll = async (r: { tasks: { id: string }[] }) => {
+      for (const t of r.tasks) expect((await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' })).status).toBe(200);
+    };
+    const first = await api.post('/api/v1/requests/joiner', 'req', joiner('R6'));
+    await api.waitStep(first.body.id, 1);
+    await api.post(`/api/v1/requests/${first.body.id}/decisions`, 'mgr', { decision: 'approve', comment: 'ok' });
+    await attestAll(await api.waitStatus(first.body.id, 'provisioning'));
+    await api.waitStatus(first.body.id, 'completed');
+    const left = await api.post('/api/v1/requests/leaver', 'hr', { identity: 'R6', reason: 'voluntary' });
+    await attestAll(await api.waitStatus(left.body.id, 'deprovisioning'));
+    await api.waitStatus(left.body.id, 'completed');
+
+    // Someone else's username or email stays 409, naming whose it is.
+    const clash = await api.post('/api/v1/requests/joiner', 'req', { ...joiner('R6X'), identity: { ...joiner('R6X').identity, username: 'r6' } });
+    expect(clash.status).toBe(409);
+    expect(clash.body.message).toContain('R6');
+
+    const again = await api.post('/api/v1/requests/joiner', 'req', { ...joiner('R6'), justification: 'rehired' });
+    expect(again.status).toBe(202);
+    expect((await api.get('/api/v1/identities/R6', 'adm')).body.status).toBe('pending');
+    expect((await api.request(again.body.id)).timeline[0].details.changes.rehire).toMatchObject({ status: 'terminated' });
+    await api.waitStep(again.body.id, 1);
+    await api.post(`/api/v1/requests/${again.body.id}/decisions`, 'mgr', { decision: 'approve', comment: 'welcome back' });
+    await attestAll(await api.waitStatus(again.body.id, 'provisioning'));
+    await api.waitStatus(again.body.id, 'completed');
+    const person = (await api.get('/api/v1/identities/R6', 'adm')).body;
+    expect(person.status).toBe('active');
+    expect(new Set(person.access.map((a: { requestId: string }) => a.requestId))).toEqual(new Set([again.body.id]));
+    // The earlier joiner and leaver stay readable, with their ledger rows.
+    expect((await api.request(first.body.id)).status).toBe('completed');
+    expect((await api.request(left.body.id)).timeline.map((e: { action: string }) => e.action)).toContain('access.revoked');
+    // And the rehired person can leave again (the leaver id names the person).
+    expect((await api.post('/api/v1/requests/leaver', 'hr', { identity: 'R6', reason: 'voluntary', effectiveAt: new Date(Date.now() + 3600_000).toISOString() })).status).toBe(202);
+  });
 });

@@ -76,16 +76,25 @@ export class IntakeService {
       if (managerKey === key) problems.add('identity.manager', 'a person cannot be their own manager');
       problems.throwIfAny();
       const existing = people.find((p) => p.key === key);
-      if (existing && existing.status !== 'pending') throw new ConflictException(`identity ${existing.key} already exists and is ${existing.status}`);
+      // A terminated person named by key is rehired through this joiner (docs/lifecycle-rules.md).
+      const rehire = existing?.status === 'terminated';
+      if (existing && existing.status !== 'pending' && !rehire) throw new ConflictException(`identity ${existing.key} already exists and is ${existing.status}`);
       const clash = people.find((p) => p.key !== key && (p.username === username || p.email === email));
       if (clash) throw new ConflictException(`username or email already belongs to identity ${clash.key}`);
+      if (rehire && (await tx.count(Request, { workflowId: leaverWorkflowId(key), status: { $in: [...OPEN_REQUEST_STATUSES] } }))) {
+        throw new ConflictException(`identity ${key} still has an open leaver (${leaverWorkflowId(key)}): rehire once it has completed`);
+      }
+      const previous = rehire ? { status: existing.status, endDate: existing.endDate } : null;
       const identity = existing ?? new Identity(dto.identity.key, dto.identity.username, dto.identity.name);
       Object.assign(identity, {
-        email: dto.identity.email, department: dto.identity.department, title: dto.identity.title,
-        manager: dto.identity.manager, startDate: dto.identity.startDate, status: 'pending',
+        username: dto.identity.username, name: dto.identity.name, email: dto.identity.email, department: dto.identity.department,
+        title: dto.identity.title, manager: dto.identity.manager, startDate: dto.identity.startDate, endDate: null, status: 'pending',
       });
       tx.persist(identity);
-      return { roles, removeRoles: [], changes: {}, justification: dto.justification, effectiveAt: null, summary: `Joiner ${dto.identity.name} (${dto.identity.key}): ${dto.roles.join(', ')}` };
+      return {
+        roles, removeRoles: [], changes: previous ? { rehire: previous } : {}, justification: dto.justification, effectiveAt: null,
+        summary: `${previous ? 'Rehire' : 'Joiner'} ${dto.identity.name} (${dto.identity.key}): ${dto.roles.join(', ')}`,
+      };
     });
   }
 
