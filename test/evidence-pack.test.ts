@@ -40,8 +40,8 @@ describe('evidence pack and anchored checkpoints', () => {
   const decide = (id: string, who: string) => api.post(`/api/v1/requests/${id}/decisions`, who, { decision: 'approve', comment: `${who} approves` });
   const OWNERS: Record<string, string> = { ehr: 'ehrown', pacs: 'pacsown', lab: 'labown' };
 
-  async function carryOut(id: string): Promise<void> {
-    const prov = await api.waitStatus(id, 'provisioning');
+  async function carryOut(id: string, phase: 'provisioning' | 'deprovisioning' = 'provisioning'): Promise<void> {
+    const prov = await api.waitStatus(id, phase);
     for (const t of prov.tasks) expect((await api.post(`/api/v1/tasks/${t.id}/complete`, OWNERS[t.system], { note: `done ${t.action}`, externalRef: `HD-${t.system}-${t.action}` })).status).toBe(200);
     await api.waitStatus(id, 'completed');
   }
@@ -98,7 +98,7 @@ describe('evidence pack and anchored checkpoints', () => {
     await checkpoints.take();
     const leaver = await api.post('/api/v1/requests/leaver', 'hr', { identity: 'P1', reason: 'voluntary', justification: 'resigned' });
     expect(leaver.status).toBe(202);
-    await carryOut(leaver.body.id);
+    await carryOut(leaver.body.id, 'deprovisioning');
     moments.afterLeaver = new Date().toISOString();
     packDir = await packOf('P1', 'pack');
   });

@@ -76,6 +76,8 @@ export async function superviseTasks(tasks: SupervisedTask[], timing: TaskTiming
         else t.escalationLevel = a.level;
       }
     }
+    // Tasks may have closed while those activities ran: wait only for what is still open.
+    if (open().length === 0 || stop()) continue;
     const untilDeadline = Math.min(...open().map((t) => nextTaskDeadline(t, rules, Date.now()) ?? Infinity)) - Date.now();
     const seen = open().length;
     if (await condition(() => stop() || open().length !== seen, Math.max(1, Math.min(untilDeadline, reconcileMs)))) continue;
