@@ -1,28 +1,15 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
 import { grantAccess, revokeAccess, type AccessChange } from '../libs/access/access-writer';
 import type { PlannedTask, TaskAction } from '../libs/domain/request-types';
 import { Identity } from '../libs/identity/identity.entity';
 import { ApprovalDecision, ApprovalStep } from '../libs/requests/entities/approval.entity';
-import type { Request } from '../libs/requests/entities/request.entity';
 import { Task } from '../libs/requests/entities/task.entity';
 import { openTasks, taskView, type OpenedTask } from '../libs/requests/open-tasks';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
+import { auditRequest } from './requests.activities';
 
 const actor = SYSTEM_ACTORS.worker;
-
-function auditRequest(tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) {
-  return recordAuditEvent(tx, {
-    actor,
-    action,
-    subject: { type: 'request', id: r.id },
-    requestId: r.id,
-    workflowId: r.workflowId,
-    details,
-    idempotencyKey: `request:${r.id}:${key}`,
-  });
-}
 
 /** Task-side activities of joiner and mover workflows (task creation, completion); delivery and deadlines are the shared task path's. */
 export function createRequestTaskActivities(deps: ActivityDeps) {

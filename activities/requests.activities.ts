@@ -19,7 +19,8 @@ export interface PlanResult {
   tasks: PlannedTask[];
 }
 
-const audit = (tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) =>
+/** A request's audit row written by the worker, keyed `request:<id>:<key>` (the same on every retry). */
+export const auditRequest = (tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) =>
   recordAuditEvent(tx, {
     actor: SYSTEM_ACTORS.worker,
     action,
@@ -85,8 +86,8 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
         r.sodFindings = plan.sodFindings;
         for (const s of plan.steps) tx.persist(toStepEntity(r.id, s));
         await tx.flush();
-        await audit(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
-        await audit(tx, r, 'request.planned', 'planned', {
+        await auditRequest(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
+        await auditRequest(tx, r, 'request.planned', 'planned', {
           diff: plan.diff.bySystem,
           steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
           tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
@@ -110,7 +111,7 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
         s.openedAt = new Date();
         s.dueAt = new Date(input.dueAt);
         await tx.flush();
-        await audit(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
+        await auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
           step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt: input.dueAt,
         });
         return true;
@@ -126,7 +127,7 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
         if (s.status !== 'pending' || s.remindersSent > 0) return;
         s.remindersSent = 1;
         await tx.flush();
-        await audit(tx, r, 'approval.reminded', `step:${s.step}:reminder`, { step: s.step, approvers: s.eligibleApprovers });
+        await auditRequest(tx, r, 'approval.reminded', `step:${s.step}:reminder`, { step: s.step, approvers: s.eligibleApprovers });
       });
     },
 
@@ -148,7 +149,7 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
         s.escalationLevel = input.level;
         s.dueAt = new Date(input.nextDueAt);
         await tx.flush();
-        await audit(tx, r, 'approval.escalated', `step:${s.step}:escalation:${input.level}`, {
+        await auditRequest(tx, r, 'approval.escalated', `step:${s.step}:escalation:${input.level}`, {
           step: s.step, level: input.level, addedApprovers: added, eligibleApprovers: s.eligibleApprovers, nextDueAt: input.nextDueAt,
         });
         return s.eligibleApprovers;
@@ -169,7 +170,7 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
           s.closedAt = new Date();
         }
         await tx.flush();
-        await audit(tx, r, 'request.rejected', 'rejected', { reason: input.reason, step: input.step ?? null, sodFindings: r.sodFindings });
+        await auditRequest(tx, r, 'request.rejected', 'rejected', { reason: input.reason, step: input.step ?? null, sodFindings: r.sodFindings });
       });
     },
   };

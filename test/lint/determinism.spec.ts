@@ -1,18 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The determinism override on workflows/** must reject what breaks replay (ESLint run as `npm run lint` does). */
+/** ESLint run on one fixture as `npm run lint` does (but not ignored): `line:rule` of each problem. */
+function lint(file: string): string[] {
+  const root = join(__dirname, '..', '..');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--no-ignore', '--format', 'json', file], { cwd: root, encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  const [result] = JSON.parse(r.stdout) as { messages: { line: number; ruleId: string }[] }[];
+  return result.messages.map((m) => `${m.line}:${m.ruleId}`);
+}
+
+/** The determinism override on workflows/** must reject what breaks replay. */
 describe('ESLint determinism rules for workflow code', () => {
   it('rejects Node built-ins, ORM and activity value imports, timers and floating promises', () => {
-    const root = join(__dirname, '..', '..');
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules/eslint/bin/eslint.js'), '--no-ignore', '--format', 'json', 'workflows/lint-fixtures/nondeterministic.fixture.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(r.status).toBe(1);
-    const [result] = JSON.parse(r.stdout) as { messages: { line: number; ruleId: string }[] }[];
-    const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+    const found = lint('workflows/lint-fixtures/nondeterministic.fixture.ts');
     expect(found).toEqual(
       expect.arrayContaining([
         '3:@typescript-eslint/no-restricted-imports', // node:crypto
@@ -29,15 +30,7 @@ describe('ESLint determinism rules for workflow code', () => {
 
 describe('ESLint rules for libraries and pure domain code', () => {
   it('libs/domain: no Node built-ins, HTTP errors, workflow imports, clock or randomness', () => {
-    const root = join(__dirname, '..', '..');
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules/eslint/bin/eslint.js'), '--no-ignore', '--format', 'json', 'libs/domain/lint-fixtures/impure.fixture.ts'],
-      { cwd: root, encoding: 'utf8' },
-    );
-    expect(r.status).toBe(1);
-    const [result] = JSON.parse(r.stdout) as { messages: { line: number; ruleId: string }[] }[];
-    const found = result.messages.map((m) => `${m.line}:${m.ruleId}`);
+    const found = lint('libs/domain/lint-fixtures/impure.fixture.ts');
     expect(found).toEqual(
       expect.arrayContaining([
         '3:@typescript-eslint/no-restricted-imports', // node:crypto
