@@ -8,7 +8,7 @@ import { isUniqueViolation, loadRefs } from './db-refs';
 import { AccessAssignment } from './entities/access-assignment.entity';
 import type { CreateIdentityInput, IdentityBody } from './inputs';
 import { orgChartFor } from './lookup.service';
-import { decodeCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
+import { cursorCodec, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkIdentity } from './refs';
 import { accessEntries, identityView, type AccessEntryView, type IdentityView } from './views';
@@ -21,9 +21,11 @@ export interface IdentityFilter extends PageQuery {
   q?: string;
 }
 
+const IDENTITIES_CURSOR = cursorCodec('identities', ['text']);
+
 export async function listIdentities(em: EntityManager, f: IdentityFilter): Promise<Page<IdentityView>> {
   const limit = pageLimit(f.limit);
-  const after = decodeCursor(f.cursor);
+  const after = IDENTITIES_CURSOR.decode(f.cursor)?.[0];
   const where: Record<string, unknown> = {};
   if (after) where.key = { $gt: after };
   if (f.department) where.department = f.department;
@@ -34,7 +36,7 @@ export async function listIdentities(em: EntityManager, f: IdentityFilter): Prom
     where.$or = [{ key: { $ilike: like } }, { username: { $ilike: like } }, { name: { $ilike: like } }, { email: { $ilike: like } }];
   }
   const rows = await em.find(Identity, where, { orderBy: { key: 'asc' }, limit: limit + 1 });
-  return toPage(rows, limit, (r) => r.key, identityView);
+  return toPage(rows, limit, IDENTITIES_CURSOR, (r) => [r.key], identityView);
 }
 
 export interface IdentityDetail extends IdentityView {

@@ -10,6 +10,7 @@ import {
   IsInt,
   IsNumber,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -133,7 +134,7 @@ export class RoleBody {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => EntitlementRefInput)
   entitlements!: EntitlementRefInput[];
 
-  @ApiProperty({ type: ApprovalPolicyInput }) @ValidateNested() @Type(() => ApprovalPolicyInput)
+  @ApiProperty({ type: ApprovalPolicyInput }) @IsObject({ message: 'approvalPolicy must be an object' }) @ValidateNested() @Type(() => ApprovalPolicyInput)
   approvalPolicy!: ApprovalPolicyInput;
 }
 

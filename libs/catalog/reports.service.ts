@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { evaluateSodDetective, normaliseEntitlements, type EntitlementRef, type SodFinding } from '../domain';
 import { activeSodRules } from './lookup.service';
-import { decodeCursor, encodeCursor, pageLimit, type Page, type PageQuery } from './pagination';
+import { cursorCodec, pageLimit, type Page, type PageQuery } from './pagination';
 
 export interface AccessReportFilter extends PageQuery {
   identity?: string;
@@ -32,7 +32,8 @@ export interface AccessReportRow {
   revokeReason: string | null;
 }
 
-const SEP = '\u0001';
+const ACCESS_CURSOR = cursorCodec('reports/access', ['text', 'text']);
+const SOD_CURSOR = cursorCodec('reports/sod', ['text']);
 
 /**
  * Who has access to what, and why: every active assignment (or, with `at`, every assignment
@@ -40,7 +41,7 @@ const SEP = '\u0001';
  */
 export async function accessReport(em: EntityManager, f: AccessReportFilter): Promise<Page<AccessReportRow> & { at: string | null }> {
   const limit = pageLimit(f.limit);
-  const after = decodeCursor(f.cursor);
+  const after = ACCESS_CURSOR.decode(f.cursor);
   const params: unknown[] = [];
   let where = `a.status = 'active'`;
   if (f.at) {
@@ -48,9 +49,8 @@ export async function accessReport(em: EntityManager, f: AccessReportFilter): Pr
     params.push(f.at, f.at);
   }
   if (after) {
-    const [i, r] = after.split(SEP);
     where += ` AND (a.identity_key, a.role_key) > (?, ?)`;
-    params.push(i, r ?? '');
+    params.push(after[0], after[1]);
   }
   if (f.identity) {
     where += ' AND a.identity_key = ?';
@@ -101,7 +101,7 @@ export async function accessReport(em: EntityManager, f: AccessReportFilter): Pr
       revokeReason: r.revoke_reason,
     })),
     at: f.at ? new Date(f.at).toISOString() : null,
-    nextCursor: more ? encodeCursor(`${page[page.length - 1].identity_key}${SEP}${page[page.length - 1].role_key}`) : null,
+    nextCursor: more ? ACCESS_CURSOR.encode([page[page.length - 1].identity_key, page[page.length - 1].role_key]) : null,
   };
 }
 
@@ -121,7 +121,7 @@ export interface SodReport extends Page<SodReportRow> {
 /** Detective SoD: every identity whose current access violates a rule in force. */
 export async function sodReport(em: EntityManager, q: PageQuery): Promise<SodReport> {
   const limit = pageLimit(q.limit);
-  const after = decodeCursor(q.cursor);
+  const after = SOD_CURSOR.decode(q.cursor)?.[0];
   const rules = await activeSodRules(em);
   const rows = await em.execute<{ identity_key: string; name: string; roles: string[]; entitlements: EntitlementRef[][] }[]>(
     `SELECT a.identity_key, i.name, array_agg(a.role_key ORDER BY a.role_key) AS roles, jsonb_agg(a.entitlements) AS entitlements
@@ -135,6 +135,8 @@ export async function sodReport(em: EntityManager, q: PageQuery): Promise<SodRep
     rows.map((r) => ({ identity: r.identity_key, access: { roles: r.roles, entitlements: normaliseEntitlements(r.entitlements.flat()) } })),
     rules,
   );
+  // Paged in code-unit order, the same order the cursor comparison uses (not the database's collation).
+  all.sort((a, b) => (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
   const from = after ? all.filter((r) => r.identity > after) : all;
   const page = from.slice(0, limit);
   return {
@@ -143,6 +145,6 @@ export async function sodReport(em: EntityManager, q: PageQuery): Promise<SodRep
     identitiesEvaluated: rows.length,
     identitiesInConflict: all.length,
     items: page.map((r) => ({ identity: r.identity, name: names.get(r.identity) ?? r.identity, findings: r.findings })),
-    nextCursor: from.length > limit ? encodeCursor(page[page.length - 1].identity) : null,
+    nextCursor: from.length > limit ? SOD_CURSOR.encode([page[page.length - 1].identity]) : null,
   };
 }

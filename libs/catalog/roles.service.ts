@@ -5,7 +5,7 @@ import { normaliseEntitlements, type ApprovalPolicy } from '../domain';
 import { isUniqueViolation, loadRefs } from './db-refs';
 import { Role, RoleVersion } from './entities/role.entity';
 import type { CreateRoleInput, RoleBody } from './inputs';
-import { decodeCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
+import { cursorCodec, invalidCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkRole } from './refs';
 import { roleView, type RoleView } from './views';
@@ -17,9 +17,11 @@ export interface RoleWriter {
   isAdmin: boolean;
 }
 
+const ROLES_CURSOR = cursorCodec('roles', ['text']);
+
 export async function listRoles(em: EntityManager, q: PageQuery & { owner?: string }): Promise<Page<RoleView>> {
   const limit = pageLimit(q.limit);
-  const after = decodeCursor(q.cursor);
+  const after = ROLES_CURSOR.decode(q.cursor)?.[0];
   const params: unknown[] = [];
   let where = 'TRUE';
   if (after) {
@@ -38,7 +40,7 @@ export async function listRoles(em: EntityManager, q: PageQuery & { owner?: stri
   );
   const roles = keys.length ? await em.find(Role, { key: { $in: keys.map((k) => k.key) } }, { orderBy: { key: 'asc' } }) : [];
   const versions = roles.length ? await em.find(RoleVersion, { $or: roles.map((r) => ({ roleKey: r.key, version: r.latestVersion })) }) : [];
-  return toPage(roles, limit, (r) => r.key, (r) => roleView(versions.find((v) => v.roleKey === r.key)!, r.latestVersion));
+  return toPage(roles, limit, ROLES_CURSOR, (r) => [r.key], (r) => roleView(versions.find((v) => v.roleKey === r.key)!, r.latestVersion));
 }
 
 export async function getRole(em: EntityManager, key: string, version?: number): Promise<RoleView> {
@@ -49,11 +51,18 @@ export async function getRole(em: EntityManager, key: string, version?: number):
   return roleView(v, role.latestVersion);
 }
 
-export async function listRoleVersions(em: EntityManager, key: string): Promise<RoleView[]> {
+const ROLE_VERSIONS_CURSOR = cursorCodec('roles/{key}/versions', ['text', 'int']);
+
+/** Every version of a role, oldest first, a page at a time. */
+export async function listRoleVersions(em: EntityManager, key: string, q: PageQuery): Promise<Page<RoleView>> {
+  const limit = pageLimit(q.limit);
+  const after = ROLE_VERSIONS_CURSOR.decode(q.cursor);
+  if (after && after[0] !== key) throw invalidCursor(`belongs to the versions of role "${after[0]}", not "${key}"`);
   const role = await em.findOne(Role, { key });
   if (!role) throw new NotFoundException(`No role "${key}"`);
-  const versions = await em.find(RoleVersion, { roleKey: key }, { orderBy: { version: 'asc' } });
-  return versions.map((v) => roleView(v, role.latestVersion));
+  const where = after ? { roleKey: key, version: { $gt: Number(after[1]) } } : { roleKey: key };
+  const versions = await em.find(RoleVersion, where, { orderBy: { version: 'asc' }, limit: limit + 1 });
+  return toPage(versions, limit, ROLE_VERSIONS_CURSOR, (v) => [key, String(v.version)], (v) => roleView(v, role.latestVersion));
 }
 
 export async function validateRole(em: EntityManager, body: RoleBody): Promise<void> {

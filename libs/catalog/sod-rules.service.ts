@@ -4,23 +4,25 @@ import { recordAuditEvent, type AuditActor } from '../audit/ledger';
 import { isUniqueViolation, loadRefs } from './db-refs';
 import { SodRule } from './entities/sod-rule.entity';
 import type { CreateSodRuleInput, SodRuleBody } from './inputs';
-import { decodeCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
+import { cursorCodec, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkSodRule } from './refs';
 import { sodRuleView, type SodRuleView } from './views';
 
 export type SodStatusFilter = 'active' | 'retired' | 'all';
 
+const SOD_RULES_CURSOR = cursorCodec('sod-rules', ['text']);
+
 export async function listSodRules(em: EntityManager, q: PageQuery & { status?: SodStatusFilter }): Promise<Page<SodRuleView>> {
   const limit = pageLimit(q.limit);
-  const after = decodeCursor(q.cursor);
+  const after = SOD_RULES_CURSOR.decode(q.cursor)?.[0];
   const status = q.status ?? 'active';
   const where: Record<string, unknown> = {};
   if (after) where.key = { $gt: after };
   if (status === 'active') where.retiredAt = null;
   if (status === 'retired') where.retiredAt = { $ne: null };
   const rows = await em.find(SodRule, where, { orderBy: { key: 'asc' }, limit: limit + 1 });
-  return toPage(rows, limit, (r) => r.key, sodRuleView);
+  return toPage(rows, limit, SOD_RULES_CURSOR, (r) => [r.key], sodRuleView);
 }
 
 export async function getSodRule(em: EntityManager, key: string): Promise<SodRuleView> {

@@ -5,17 +5,19 @@ import { recordAuditEvent, type AuditActor } from '../audit/ledger';
 import { loadRefs, isUniqueViolation } from './db-refs';
 import { Entitlement, TargetSystem } from './entities/target-system.entity';
 import type { CreateSystemInput, SystemBody } from './inputs';
-import { decodeCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
+import { cursorCodec, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkSystem } from './refs';
 import { systemView, type SystemView } from './views';
 
+const SYSTEMS_CURSOR = cursorCodec('systems', ['text']);
+
 export async function listSystems(em: EntityManager, q: PageQuery): Promise<Page<SystemView>> {
   const limit = pageLimit(q.limit);
-  const after = decodeCursor(q.cursor);
+  const after = SYSTEMS_CURSOR.decode(q.cursor)?.[0];
   const rows = await em.find(TargetSystem, after ? { key: { $gt: after } } : {}, { orderBy: { key: 'asc' }, limit: limit + 1 });
   const ents = rows.length ? await em.find(Entitlement, { systemKey: { $in: rows.map((r) => r.key) } }) : [];
-  return toPage(rows, limit, (r) => r.key, (r) => systemView(r, ents));
+  return toPage(rows, limit, SYSTEMS_CURSOR, (r) => [r.key], (r) => systemView(r, ents));
 }
 
 export async function getSystem(em: EntityManager, key: string): Promise<SystemView> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableText } from '../domain/text';
 
 /**
  * What a helpdesk sends to `POST /api/v1/tickets/callback` when a ticket is resolved, signed like
@@ -7,17 +8,20 @@ import { z } from 'zod';
  */
 export const CALLBACK_SCHEMA = 'jml.ticket-callback/v1' as const;
 
+// The same text rule as every API input (ADR 050): PostgreSQL cannot store U+0000.
+const storable = [(s: string) => unstorableText(s) === null, { message: 'must not contain the NUL character (U+0000) or unpaired surrogates' }] as const;
+
 const callbackSchema = z
   .object({
     schema: z.literal(CALLBACK_SCHEMA),
-    callbackId: z.string().min(1).max(200),
+    callbackId: z.string().min(1).max(200).refine(...storable),
     ticketId: z.string().uuid(),
     status: z.literal('resolved'),
     resolvedBy: z
-      .object({ name: z.string().trim().min(1).max(200), email: z.string().email().max(320).optional() })
+      .object({ name: z.string().trim().min(1).max(200).refine(...storable), email: z.string().email().max(320).optional() })
       .strict(),
-    note: z.string().max(4000).optional(),
-    externalRef: z.string().min(1).max(500).optional(),
+    note: z.string().max(4000).refine(...storable).optional(),
+    externalRef: z.string().min(1).max(500).refine(...storable).optional(),
     resolvedAt: z.string().datetime({ offset: true }).optional(),
   })
   .strict();

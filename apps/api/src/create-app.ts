@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { Config } from '../../../libs/config/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation';
 
 /**
@@ -20,7 +21,7 @@ export async function createApiApp(config: Config): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '10mb' });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
 
   const document = SwaggerModule.createDocument(

@@ -5,11 +5,13 @@ import type { Response } from 'express';
 import { verifyLedger } from '../../../../libs/audit/chain';
 import { auditExportChunks } from '../../../../libs/audit/export';
 import { auditFilterOf, queryAudit } from '../../../../libs/audit/query';
-import { decodeCursor, encodeCursor, pageLimit } from '../../../../libs/catalog/pagination';
+import { cursorCodec, pageLimit } from '../../../../libs/catalog/pagination';
 import { Public } from '../common/public.decorator';
 import { Roles } from '../auth/policy';
 import { CheckpointService } from './checkpoint.service';
 import { AuditExportQueryDto, AuditQueryDto } from './audit.dto';
+
+const AUDIT_CURSOR = cursorCodec('audit', ['int']);
 
 /** The ledger for auditors: query, export with the chain proof, and verification. */
 @ApiTags('audit')
@@ -26,10 +28,10 @@ export class AuditController {
   @ApiOperation({ summary: 'Query the ledger (oldest first) by subject, actor, action, request, campaign and time' })
   async list(@Query() q: AuditQueryDto) {
     const limit = pageLimit(q.limit);
-    const rows = await queryAudit(this.em, auditFilterOf(q), { afterSeq: decodeCursor(q.cursor) }, limit + 1);
+    const rows = await queryAudit(this.em, auditFilterOf(q), { afterSeq: AUDIT_CURSOR.decode(q.cursor)?.[0] ?? null }, limit + 1);
     const more = rows.length > limit;
     const items = more ? rows.slice(0, limit) : rows;
-    return { items, nextCursor: more ? encodeCursor(items[items.length - 1].seq) : null };
+    return { items, nextCursor: more ? AUDIT_CURSOR.encode([String(items[items.length - 1].seq)]) : null };
   }
 
   @Get('verify')

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../common/paging.dto';
 
-export class AuditQueryDto {
+export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Subject type, e.g. request, task, identity, role' })
   @IsOptional() @IsString() @MaxLength(100)
   subjectType?: string;
@@ -31,14 +31,6 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'To (exclusive), ISO-8601 with offset' })
   @IsOptional() @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }
 
 export class AuditExportQueryDto extends AuditQueryDto {

@@ -2,30 +2,24 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CATALOG_KEY, IDENTITY_KEY } from '../../../../libs/catalog/inputs';
+import { PageQueryDto } from '../common/paging.dto';
 
-export class ListQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
+/** The catalog lists page like every other list (one paging DTO). */
+export { PageQueryDto as ListQuery };
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`)' })
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
-}
-
-export class RoleListQuery extends ListQuery {
+export class RoleListQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only roles whose current version is owned by this identity' })
   @IsOptional() @Matches(IDENTITY_KEY, { message: 'owner must be an identity key' })
   owner?: string;
 }
 
-export class SodListQuery extends ListQuery {
+export class SodListQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'retired', 'all'], default: 'active' })
   @IsOptional() @IsIn(['active', 'retired', 'all'])
   status?: 'active' | 'retired' | 'all';
 }
 
-export class IdentityListQuery extends ListQuery {
+export class IdentityListQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
   department?: string;
 
@@ -39,7 +33,7 @@ export class IdentityListQuery extends ListQuery {
   q?: string;
 }
 
-export class AccessReportQuery extends ListQuery {
+export class AccessReportQuery extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(IDENTITY_KEY, { message: 'identity must be an identity key' })
   identity?: string;
 

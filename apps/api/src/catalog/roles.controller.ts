@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { CreateRoleInput, RoleBody } from '../../../../libs/catalog/inputs';
 import { createRole, getRole, listRoles, listRoleVersions, putRole } from '../../../../libs/catalog/roles.service';
 import { actorOf, Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
-import { RoleListQuery } from './queries';
+import { ListQuery, RoleListQuery } from './queries';
 import { RolePage, RoleResponse } from './responses';
 
 @ApiTags('catalog')
@@ -44,9 +44,9 @@ export class RolesController {
 
   @Get(':key/versions')
   @Authenticated()
-  @ApiOkResponse({ type: RolePage, description: 'Every version, oldest first (one page)' })
-  versions(@Param('key') key: string) {
-    return listRoleVersions(this.em, key).then((items) => ({ items, nextCursor: null }));
+  @ApiOkResponse({ type: RolePage, description: 'Every version, oldest first, paged (`limit`, `cursor`)' })
+  versions(@Param('key') key: string, @Query() q: ListQuery) {
+    return listRoleVersions(this.em, key, q);
   }
 
   @Get(':key/versions/:version')

@@ -1,20 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../common/paging.dto';
 
 const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export const SLA_OUTCOMES = ['met', 'breached', 'pending', 'cancelled'] as const;
 export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
 
-export class LeaverSlaQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`)' })
-  @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
-
+export class LeaverSlaQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Leavers effective at or after this time (ISO-8601 with offset)' })
   @IsOptional() @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'from must carry a UTC offset (Z or +hh:mm)' })
   from?: string;

@@ -1,6 +1,6 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, encodeCursor, pageLimit } from '../../../../libs/catalog/pagination';
+import { cursorCodec, pageLimit } from '../../../../libs/catalog/pagination';
 import type { LeaverSlaEscalationDto, LeaverSlaItemDto, LeaverSlaPageDto, LeaverSlaQueryDto, SlaOutcome } from './leaver-sla.dto';
 
 interface Row {
@@ -28,7 +28,7 @@ const SLA_CASE = `CASE WHEN t.status = 'cancelled' THEN 'cancelled'
                        WHEN t.status = 'done' OR t.due_at < now() THEN 'breached'
                        ELSE 'pending' END`;
 
-const UUID = /^[0-9a-f-]{36}$/i;
+const LEAVER_SLA_CURSOR = cursorCodec('reports/leaver-sla', ['timestamp', 'uuid', 'text']);
 
 /**
  * The leaver SLA evidence: one line per leaver request and system, with when it became
@@ -71,18 +71,13 @@ export class LeaverSlaReportService {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => view(r, escalations.get(r.task_id) ?? [])),
-      nextCursor: more ? encodeCursor(`${last.effective_key}|${last.request_id}|${last.system_key}`) : null,
+      nextCursor: more ? LEAVER_SLA_CURSOR.encode([last.effective_key, last.request_id, last.system_key]) : null,
     };
   }
 
   private after(cursor: string | undefined): { effectiveAt: string; requestId: string; system: string } | null {
-    const raw = decodeCursor(cursor);
-    if (raw === null) return null;
-    const [effectiveAt, requestId, system] = raw.split('|');
-    if (!effectiveAt || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(effectiveAt) || Number.isNaN(Date.parse(effectiveAt)) || !UUID.test(requestId ?? '') || !system) {
-      throw new BadRequestException({ message: 'Invalid input', details: [{ path: 'cursor', problems: ['cursor is not valid'] }] });
-    }
-    return { effectiveAt, requestId, system };
+    const key = LEAVER_SLA_CURSOR.decode(cursor);
+    return key && { effectiveAt: key[0], requestId: key[1], system: key[2] };
   }
 
   private async escalationsOf(em: EntityManager, taskIds: string[]): Promise<Map<string, LeaverSlaEscalationDto[]>> {

@@ -1,13 +1,18 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEventEntity } from '../../../../libs/audit/audit-event.entity';
-import { decodeCursor, encodeCursor, pageLimit } from '../../../../libs/catalog/pagination';
+import { cursorCodec, cursorTimestampSql, pageLimit } from '../../../../libs/catalog/pagination';
 import { ApprovalDecision, ApprovalStep } from '../../../../libs/requests/entities/approval.entity';
 import { Request } from '../../../../libs/requests/entities/request.entity';
 import { Task } from '../../../../libs/requests/entities/task.entity';
 import type { Principal } from '../auth/policy';
 import type { RequestListQueryDto, TaskListQueryDto } from './requests.dto';
 import { requestSummary, requestView, taskView } from './views';
+
+// Each list's cursor carries its sort key at the database's precision (microseconds).
+const REQUESTS_CURSOR = cursorCodec('requests', ['timestamp', 'uuid']);
+const APPROVALS_CURSOR = cursorCodec('approvals', ['timestamp', 'uuid']);
+const TASKS_CURSOR = cursorCodec('tasks', ['timestamp', 'uuid']);
 
 const seesAll = (p: Principal) => p.roles.includes('admin') || p.roles.includes('auditor');
 
@@ -64,22 +69,21 @@ export class RequestReadService {
       where.push('r.identity_key = ?');
       params.push(q.identity);
     }
-    const after = decodeCursor(q.cursor);
+    const after = REQUESTS_CURSOR.decode(q.cursor);
     if (after) {
-      const [at, id] = after.split('|');
       where.push('(r.created_at, r.id) < (?::timestamptz, ?::uuid)');
-      params.push(at, id);
+      params.push(...after);
     }
-    const rows = await this.em.fork().execute<{ id: string }[]>(
-      `SELECT r.id FROM request r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
+    const rows = await this.em.fork().execute<{ id: string; at: string }[]>(
+      `SELECT r.id, ${cursorTimestampSql('r.created_at')} AS at FROM request r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
       [...params, limit + 1],
     );
     const ids = rows.slice(0, limit).map((x) => x.id);
     const em = this.em.fork();
     const found = ids.length ? await em.find(Request, { id: { $in: ids } }) : [];
     const items = ids.map((i) => found.find((f) => f.id === i)!).map(requestSummary);
-    const last = found.find((f) => f.id === ids[ids.length - 1]);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit ? REQUESTS_CURSOR.encode([last.at, last.id]) : null };
   }
 
   /** The caller's inbox: open steps where they are eligible and have not decided yet, with the diff. */
@@ -87,14 +91,14 @@ export class RequestReadService {
     const me = principal.identityKey;
     if (!me) return { items: [], nextCursor: null };
     const limit = pageLimit(q.limit);
-    const after = decodeCursor(q.cursor);
-    const rows = await this.em.fork().execute<{ request_id: string; step: number; opened_at: Date }[]>(
-      `SELECT s.request_id, s.step, s.opened_at FROM approval_step s JOIN request r ON r.id = s.request_id
+    const after = APPROVALS_CURSOR.decode(q.cursor);
+    const rows = await this.em.fork().execute<{ request_id: string; step: number; opened_key: string }[]>(
+      `SELECT s.request_id, s.step, ${cursorTimestampSql('s.opened_at')} AS opened_key FROM approval_step s JOIN request r ON r.id = s.request_id
         WHERE s.status = 'pending' AND s.eligible_approvers @> jsonb_build_array(?::text) AND r.identity_key <> ? AND r.requester_id <> ?
           AND NOT EXISTS (SELECT 1 FROM approval_decision d WHERE d.request_id = s.request_id AND d.step = s.step AND d.approver = ?)
           ${after ? 'AND (s.opened_at, s.request_id) > (?::timestamptz, ?::uuid)' : ''}
         ORDER BY s.opened_at, s.request_id LIMIT ?`,
-      [me, me, me, me, ...(after ? after.split('|') : []), limit + 1],
+      [me, me, me, me, ...(after ?? []), limit + 1],
     );
     const page = rows.slice(0, limit);
     const em = this.em.fork();
@@ -113,7 +117,7 @@ export class RequestReadService {
       };
     });
     const last = page[page.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(`${new Date(last.opened_at).toISOString()}|${last.request_id}`) : null };
+    return { items, nextCursor: rows.length > limit && last ? APPROVALS_CURSOR.encode([last.opened_key, last.request_id]) : null };
   }
 
   async listTasks(principal: Principal, q: TaskListQueryDto) {
@@ -132,21 +136,20 @@ export class RequestReadService {
       where.push('t.system_key = ?');
       params.push(q.system);
     }
-    const after = decodeCursor(q.cursor);
+    const after = TASKS_CURSOR.decode(q.cursor);
     if (after) {
-      const [at, id] = after.split('|');
       where.push('(t.created_at, t.id) > (?::timestamptz, ?::uuid)');
-      params.push(at, id);
+      params.push(...after);
     }
-    const rows = await this.em.fork().execute<{ id: string }[]>(
-      `SELECT t.id FROM task t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id LIMIT ?`,
+    const rows = await this.em.fork().execute<{ id: string; at: string }[]>(
+      `SELECT t.id, ${cursorTimestampSql('t.created_at')} AS at FROM task t ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at, t.id LIMIT ?`,
       [...params, limit + 1],
     );
     const ids = rows.slice(0, limit).map((x) => x.id);
     const found = ids.length ? await this.em.fork().find(Task, { id: { $in: ids } }) : [];
     const items = ids.map((i) => found.find((f) => f.id === i)!).map(taskView);
-    const last = found.find((f) => f.id === ids[ids.length - 1]);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit ? TASKS_CURSOR.encode([last.at, last.id]) : null };
   }
 
   async getTask(principal: Principal, id: string) {

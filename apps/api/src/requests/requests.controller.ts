@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
+import { PageQueryDto } from '../common/paging.dto';
 import { DecisionsService } from './decisions.service';
 import { IntakeService } from './intake.service';
 import { RequestReadService } from './read.service';
-import { AcceptedRequestDto, CancelDto, DecisionDto, JoinerRequestDto, ListQueryDto, MoverRequestDto, RequestListQueryDto } from './requests.dto';
+import { AcceptedRequestDto, CancelDto, DecisionDto, JoinerRequestDto, MoverRequestDto, RequestListQueryDto } from './requests.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -69,7 +70,7 @@ export class RequestsController {
   @Get('approvals')
   @Authenticated()
   @ApiOperation({ summary: 'My pending approval items, each with its access diff' })
-  approvals(@CurrentPrincipal() p: Principal, @Query() q: ListQueryDto) {
+  approvals(@CurrentPrincipal() p: Principal, @Query() q: PageQueryDto) {
     return this.read.approvals(p, q);
   }
 }

@@ -8,6 +8,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -17,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PageQueryDto } from '../common/paging.dto';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ROLE_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -48,7 +50,7 @@ export class JoinerIdentityDto {
 }
 
 export class JoinerRequestDto {
-  @ApiProperty({ type: JoinerIdentityDto }) @ValidateNested() @Type(() => JoinerIdentityDto)
+  @ApiProperty({ type: JoinerIdentityDto }) @IsObject({ message: 'identity must be an object' }) @ValidateNested() @Type(() => JoinerIdentityDto)
   identity!: JoinerIdentityDto;
 
   @ApiProperty({ example: ['ehr-clinician'] })
@@ -74,15 +76,15 @@ export class MoverRequestDto {
   @ApiProperty({ example: 'E1001' }) @Matches(KEY, { message: 'identity must be an identity key' })
   identity!: string;
 
-  @ApiProperty({ example: ['pacs-reader'] })
+  @ApiPropertyOptional({ example: ['pacs-reader'], default: [] })
   @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
   addRoles: string[] = [];
 
-  @ApiProperty({ example: ['ehr-clinician'] })
+  @ApiPropertyOptional({ example: ['ehr-clinician'], default: [] })
   @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
   removeRoles: string[] = [];
 
-  @ApiPropertyOptional({ type: MoverChangesDto }) @IsOptional() @ValidateNested() @Type(() => MoverChangesDto)
+  @ApiPropertyOptional({ type: MoverChangesDto }) @IsOptional() @IsObject({ message: 'changes must be an object' }) @ValidateNested() @Type(() => MoverChangesDto)
   changes?: MoverChangesDto;
 
   @ApiProperty() @IsString() @Length(1, 2000)
@@ -114,15 +116,7 @@ export class CompleteTaskDto {
   externalRef?: string;
 }
 
-export class ListQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
-  cursor?: string;
-}
-
-export class RequestListQueryDto extends ListQueryDto {
+export class RequestListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'] })
   @IsOptional() @IsIn(['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'])
   status?: string;
@@ -134,7 +128,7 @@ export class RequestListQueryDto extends ListQueryDto {
   identity?: string;
 }
 
-export class TaskListQueryDto extends ListQueryDto {
+export class TaskListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'done', 'cancelled'] }) @IsOptional() @IsIn(['open', 'done', 'cancelled'])
   status?: string;
 
