@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsInt,
   IsNumber,
@@ -22,6 +21,7 @@ import {
 } from 'class-validator';
 import { APPROVAL_STEP_KINDS, RISK_LEVELS } from '../domain/approval-policy';
 import { CHANNELS } from './entities/target-system.entity';
+import { IsIdentityEmail, IsUsername } from './identity-rules';
 
 /** Keys of catalog objects (systems, roles, rules): lower-case slugs. */
 export const CATALOG_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -185,10 +185,10 @@ export class CreateSodRuleInput extends SodRuleBody {
 export const IDENTITY_STATUSES = ['pending', 'active', 'terminated'] as const;
 
 export class IdentityBody {
-  @ApiProperty({ example: 'jdoe' }) @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, { message: 'username must be letters, digits, ".", "_", "@" or "-"' })
+  @ApiProperty({ example: 'jdoe', description: 'Letters, digits, ".", "_", "@", "-" (ASCII, max 128); unique ignoring case' }) @IsUsername()
   username!: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail()
+  @ApiPropertyOptional({ nullable: true, example: 'jdoe@example.org', description: 'ASCII address; unique ignoring case' }) @IsOptional() @IsIdentityEmail()
   email?: string | null;
 
   @ApiProperty({ example: 'Jane Doe' }) @IsString() @MinLength(1) @MaxLength(200)

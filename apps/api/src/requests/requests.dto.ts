@@ -5,19 +5,16 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsDateString,
-  IsEmail,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { IsIdentityEmail, IsUsername } from '../../../../libs/catalog/identity-rules';
 import { PageQueryDto } from '../common/paging.dto';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -27,10 +24,10 @@ export class JoinerIdentityDto {
   @ApiProperty({ example: 'E1001' }) @Matches(KEY, { message: 'key must be an employee id (letters, digits, . _ -)' })
   key!: string;
 
-  @ApiProperty({ example: 'jdoe' }) @IsString() @Length(1, 128)
+  @ApiProperty({ example: 'jdoe', description: 'Letters, digits, ".", "_", "@", "-" (ASCII, max 128); unique ignoring case' }) @IsUsername()
   username!: string;
 
-  @ApiProperty({ example: 'jdoe@example.org' }) @IsEmail()
+  @ApiProperty({ example: 'jdoe@example.org', description: 'ASCII address; unique ignoring case' }) @IsIdentityEmail()
   email!: string;
 
   @ApiProperty({ example: 'Jane Doe' }) @IsString() @Length(1, 200)

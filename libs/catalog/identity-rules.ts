@@ -1,0 +1,22 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { emailProblem, usernameProblem } from '../domain/identity-names';
+
+/**
+ * The username and e-mail rule of libs/domain/identity-names as class-validator decorators, so
+ * every DTO that writes an identity (joiner intake, POST/PUT /identities, import rows) shares it.
+ */
+function byRule(name: string, problem: (s: string) => string | null, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && problem(value) === null,
+        defaultMessage: (args) => `${args?.property} ${typeof args?.value === 'string' ? problem(args.value) : 'must be a string'}`,
+      },
+    },
+    options,
+  );
+}
+
+export const IsUsername = (options?: ValidationOptions) => byRule('isUsername', usernameProblem, options);
+export const IsIdentityEmail = (options?: ValidationOptions) => byRule('isIdentityEmail', emailProblem, options);
