@@ -2,12 +2,12 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { recordAuditEvent, type AuditActor } from '../audit/ledger';
-import { managerChain } from '../domain/org-chart';
+import { statusChangeProblem } from '../domain/identity-status';
 import { Identity } from '../identity/identity.entity';
 import { isUniqueViolation, loadRefs } from './db-refs';
 import { AccessAssignment } from './entities/access-assignment.entity';
 import type { CreateIdentityInput, IdentityBody } from './inputs';
-import { orgChartFor } from './lookup.service';
+import { managerCycleProblem } from './lookup.service';
 import { cursorCodec, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkIdentity } from './refs';
@@ -105,11 +105,13 @@ export async function updateIdentity(em: EntityManager, key: string, body: Ident
   if (!i) throw new NotFoundException(`No identity "${key}"`);
   const p = new Problems();
   checkIdentity(key, body, await loadRefs(em, { identities: body.manager ? [body.manager] : [] }), p);
-  if (body.manager && body.manager !== key && p.empty) {
-    const chain = managerChain(await orgChartFor(em, [body.manager]), body.manager);
-    if (chain.includes(key)) p.add('manager', `would make a cycle in the manager chain: ${[key, body.manager, ...chain.slice(0, chain.indexOf(key) + 1)].join(' -> ')}`);
+  if (body.manager !== key && p.empty) {
+    const cycle = await managerCycleProblem(em, key, body.manager);
+    if (cycle) p.add('manager', cycle);
   }
   p.throwIfAny();
+  const statusProblem = statusChangeProblem(i.status, body.status);
+  if (statusProblem) throw new ConflictException({ message: `Status cannot change here: ${statusProblem}`, details: [{ path: 'status', problems: [statusProblem] }] });
   const dup = new Problems();
   await checkUnique(em, key, body, dup);
   if (!dup.empty) throw new ConflictException({ message: 'Username or email already in use', details: dup.list });

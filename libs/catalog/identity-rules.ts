@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { emailProblem, usernameProblem } from '../domain/identity-names';
+import { emailProblem, foldIdentityName, usernameProblem } from '../domain/identity-names';
 
 /**
  * The username and e-mail rule of libs/domain/identity-names as class-validator decorators, so
@@ -20,3 +20,13 @@ function byRule(name: string, problem: (s: string) => string | null, options?: V
 
 export const IsUsername = (options?: ValidationOptions) => byRule('isUsername', usernameProblem, options);
 export const IsIdentityEmail = (options?: ValidationOptions) => byRule('isIdentityEmail', emailProblem, options);
+
+/** Whether two usernames (or e-mails) are the same for uniqueness: equal once folded (NFKC, case). */
+export function sameIdentityName(a: string | null | undefined, b: string | null | undefined): boolean {
+  return a != null && b != null && foldIdentityName(a) === foldIdentityName(b);
+}
+
+/** An ILIKE pattern matching `s` exactly, ignoring case: a database pre-filter for `sameIdentityName`. */
+export function ilikeExactly(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

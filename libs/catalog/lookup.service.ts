@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApprovalPolicy, EntitlementRef, OrgPerson, SodRuleDef } from '../domain';
+import { managerCyclesAfter } from '../domain/org-chart';
 import { Role, RoleVersion } from './entities/role.entity';
 import { SodRule } from './entities/sod-rule.entity';
 import { Entitlement, TargetSystem } from './entities/target-system.entity';
@@ -89,4 +90,14 @@ export async function orgChartFor(em: EntityManager, keys: string[]): Promise<Or
     'all',
   );
   return rows.map((r) => ({ key: r.key, manager: r.manager, status: r.status }));
+}
+
+/**
+ * The manager-cycle rule against the database (one change): why giving `key` the manager
+ * `manager` would close a loop in the org chart, or null. PUT /identities, movers and joiners.
+ */
+export async function managerCycleProblem(em: EntityManager, key: string, manager: string | null | undefined): Promise<string | null> {
+  if (!manager) return null;
+  const [cycle] = managerCyclesAfter(await orgChartFor(em, [manager]), new Map([[key, manager]]));
+  return cycle ? `would make a cycle in the manager chain: ${cycle.join(' -> ')}` : null;
 }

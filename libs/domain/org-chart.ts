@@ -40,3 +40,25 @@ export function findManagerCycles(org: readonly Pick<OrgPerson, 'key' | 'manager
   }
   return cycles;
 }
+
+/**
+ * The one manager-cycle rule (ADR 050), for every write that sets managers: PUT /identities, a
+ * mover's `changes.manager`, a joiner's manager and the catalog import. `org` is the current chart
+ * (or the part of it above the new managers), `changes` maps identity key -> new manager.
+ * Returns each cycle the changed chart would have that goes through a changed identity, as a
+ * path that starts and ends at that identity (e.g. ["E1", "E2", "E1"]); empty when none.
+ */
+export function managerCyclesAfter(
+  org: readonly Pick<OrgPerson, 'key' | 'manager'>[],
+  changes: ReadonlyMap<string, string | null>,
+): string[][] {
+  const merged = new Map(org.map((p) => [p.key, p.manager]));
+  for (const [k, m] of changes) merged.set(k, m);
+  return findManagerCycles([...merged].map(([key, manager]) => ({ key, manager })))
+    .filter((cycle) => cycle.some((k) => changes.has(k)))
+    .map((cycle) => {
+      const i = cycle.findIndex((k) => changes.has(k));
+      const fromChanged = [...cycle.slice(i), ...cycle.slice(0, i)];
+      return [...fromChanged, fromChanged[0]];
+    });
+}

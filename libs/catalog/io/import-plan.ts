@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { findManagerCycles } from '../../domain/org-chart';
+import { foldIdentityName } from '../../domain/identity-names';
+import { statusChangeProblem, type IdentityStatus } from '../../domain/identity-status';
+import { managerCyclesAfter } from '../../domain/org-chart';
 import type { CreateIdentityInput, CreateSodRuleInput, CreateSystemInput } from '../inputs';
 import { Problems } from '../problems';
 import { checkIdentity, checkRole, checkSodRule, checkSystem, type CatalogRefs } from '../refs';
@@ -142,14 +144,14 @@ export function planImport(body: unknown, db: DbState): ImportPlan {
   };
   diffSystems(systems, db, plan);
   diffRules(rules, db, plan, problems);
-  diffIdentities(people, db, plan);
+  diffIdentities(people, db, plan, problems);
   problems.sort((a, b) => order.indexOf(a.entity) - order.indexOf(b.entity) || (a.row ?? 0) - (b.row ?? 0));
   return plan;
 }
 
 function checkIdentityUniqueness(people: ValidRow<CreateIdentityInput>[], db: DbState, problems: ImportProblem[]): void {
   const owner = new Map<string, string>();
-  const claim = (kind: string, value: string, key: string) => owner.set(`${kind}:${value.toLowerCase()}`, key);
+  const claim = (kind: string, value: string, key: string) => owner.set(`${kind}:${foldIdentityName(value)}`, key);
   for (const i of db.identities.values()) {
     claim('u', i.username, i.key);
     if (i.email) claim('e', i.email, i.key);
@@ -160,18 +162,19 @@ function checkIdentityUniqueness(people: ValidRow<CreateIdentityInput>[], db: Db
   for (const r of people) {
     for (const [kind, path, value] of [['u', 'username', r.value.username], ['e', 'email', r.value.email ?? null]] as const) {
       if (!value) continue;
-      const holder = owner.get(`${kind}:${value.toLowerCase()}`);
+      const holder = owner.get(`${kind}:${foldIdentityName(value)}`);
       if (holder && holder !== r.value.key) problems.push({ entity: 'identities', row: r.row, path, problems: [`"${value}" is already used by identity "${holder}"`] });
       else claim(kind, value, r.value.key);
     }
   }
-  const chart = new Map([...db.identities.values()].map((i) => [i.key, i.manager]));
-  for (const r of people) chart.set(r.value.key, r.value.manager ?? null);
+  // The same manager-cycle rule as PUT /identities and the mover (libs/domain/org-chart).
+  const chart = [...db.identities.values()].map((i) => ({ key: i.key, manager: i.manager }));
+  const changes = new Map(people.map((r) => [r.value.key, r.value.manager ?? null]));
   const rowOf = new Map(people.map((p) => [p.value.key, p.row]));
-  for (const cycle of findManagerCycles([...chart].map(([key, manager]) => ({ key, manager })))) {
-    for (const k of cycle) {
+  for (const cycle of managerCyclesAfter(chart, changes)) {
+    for (const k of new Set(cycle)) {
       const row = rowOf.get(k);
-      if (row !== undefined) problems.push({ entity: 'identities', row, path: 'manager', problems: [`cycle in the manager chain: ${[...cycle, cycle[0]].join(' -> ')}`] });
+      if (row !== undefined) problems.push({ entity: 'identities', row, path: 'manager', problems: [`cycle in the manager chain: ${cycle.join(' -> ')}`] });
     }
   }
 }
@@ -214,11 +217,17 @@ function diffRules(rules: ValidRow<CreateSodRuleInput>[], db: DbState, plan: Imp
   }
 }
 
-function diffIdentities(people: ValidRow<CreateIdentityInput>[], db: DbState, plan: ImportPlan): void {
-  for (const { value: i } of people) {
+function diffIdentities(people: ValidRow<CreateIdentityInput>[], db: DbState, plan: ImportPlan, problems: ImportProblem[]): void {
+  for (const { row, value: i } of people) {
     const existing = db.identities.get(i.key);
     if (!existing) {
       plan.identities.create.push(i);
+      continue;
+    }
+    // A row may restate the status but not change it: leavers and rehires are processes (ADR 050).
+    const statusProblem = statusChangeProblem(existing.status as IdentityStatus, i.status);
+    if (statusProblem) {
+      problems.push({ entity: 'identities', row, path: 'status', problems: [statusProblem] });
       continue;
     }
     const status = i.status ?? existing.status;

@@ -3,6 +3,8 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent } from '../../../../libs/audit/ledger';
 import { isUniqueViolation } from '../../../../libs/catalog/db-refs';
+import { ilikeExactly, sameIdentityName } from '../../../../libs/catalog/identity-rules';
+import { managerCycleProblem } from '../../../../libs/catalog/lookup.service';
 import { Problems } from '../../../../libs/catalog/problems';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
@@ -70,16 +72,20 @@ export class IntakeService {
       // One read for the manager, an earlier pending record of this person, and anyone already
       // holding the username or email.
       const { key, manager: managerKey, username, email } = dto.identity;
-      const people = await tx.find(Identity, { $or: [{ key: { $in: [key, managerKey] } }, { username }, { email }] });
+      const people = await tx.find(Identity, { $or: [{ key: { $in: [key, managerKey] } }, { username: { $ilike: ilikeExactly(username) } }, { email: { $ilike: ilikeExactly(email) } }] });
       const manager = people.find((p) => p.key === managerKey);
       if (!manager || manager.status !== 'active') problems.add('identity.manager', `manager ${managerKey} is not an active identity`);
       if (managerKey === key) problems.add('identity.manager', 'a person cannot be their own manager');
+      else if (manager) {
+        const cycle = await managerCycleProblem(tx, key, managerKey);
+        if (cycle) problems.add('identity.manager', cycle);
+      }
       problems.throwIfAny();
       const existing = people.find((p) => p.key === key);
       // A terminated person named by key is rehired through this joiner (docs/lifecycle-rules.md).
       const rehire = existing?.status === 'terminated';
       if (existing && existing.status !== 'pending' && !rehire) throw new ConflictException(`identity ${existing.key} already exists and is ${existing.status}`);
-      const clash = people.find((p) => p.key !== key && (p.username === username || p.email === email));
+      const clash = people.find((p) => p.key !== key && (sameIdentityName(p.username, username) || sameIdentityName(p.email, email)));
       if (clash) throw new ConflictException(`username or email already belongs to identity ${clash.key}`);
       if (rehire && (await tx.count(Request, { workflowId: leaverWorkflowId(key), status: { $in: [...OPEN_REQUEST_STATUSES] } }))) {
         throw new ConflictException(`identity ${key} still has an open leaver (${leaverWorkflowId(key)}): rehire once it has completed`);
@@ -120,6 +126,10 @@ export class IntakeService {
         const m = await tx.findOne(Identity, { key: changes.manager });
         if (!m || m.status !== 'active') problems.add('changes.manager', `manager ${changes.manager} is not an active identity`);
         if (changes.manager === identity.key) problems.add('changes.manager', 'a person cannot be their own manager');
+        else if (m) {
+          const cycle = await managerCycleProblem(tx, identity.key, changes.manager);
+          if (cycle) problems.add('changes.manager', cycle);
+        }
       }
       problems.throwIfAny();
       if (roles.length === 0 && dto.removeRoles.length === 0 && Object.keys(changes).length === 0) {
