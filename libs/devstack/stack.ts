@@ -86,7 +86,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       db = await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort, log });
       serviceUrl = db.serviceUrl;
       ownerUrl = db.ownerUrl;
-      log(`PostgreSQL ready on 127.0.0.1:${db.port} (data in ${dataDir}/postgres)`);
+      log(`PostgreSQL ready on 127.0.0.1:${db.port} (data in ${db.dataDir})`);
     }
     if (!serviceUrl || !ownerUrl) throw new Error('no database configured');
 

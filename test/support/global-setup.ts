@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -18,6 +18,9 @@ import { findTemporalCli } from '../../libs/temporal/cli-binary';
 export default async function globalSetup(): Promise<void> {
   const log = (l: string) => process.stderr.write(`[test setup] ${l}\n`);
   const dataDir = mkdtempSync(join(tmpdir(), 'jml-test-'));
+  // mkdtemp makes it 0700; this directory is the run's own, so let a root run's `postgres` user
+  // in rather than have the data moved under /var/tmp for every run.
+  chmodSync(dataDir, 0o755);
   const cliPath = findTemporalCli({ log });
   if (!cliPath) throw new Error('No Temporal CLI (install Go to build it, or set TEMPORAL_CLI)');
 
