@@ -11,6 +11,17 @@ import { freshDatabase, type TestDatabase } from './support/services';
  * changes: not the system of record, not the ledger.
  */
 type Operation = { method: string; path: string; hasBody: boolean; query: string[] };
+type Schema = {
+  $ref?: string; type?: string; format?: string; enum?: unknown[]; example?: unknown; items?: Schema; minimum?: number;
+  properties?: Record<string, Schema>; required?: string[]; allOf?: Schema[]; nullable?: boolean;
+};
+type OpenApi = {
+  paths: Record<string, Record<string, {
+    requestBody?: { content?: Record<string, { schema?: Schema }> };
+    parameters?: { in: string; name: string }[];
+  }>>;
+  components: { schemas: Record<string, Schema> };
+};
 
 const WRITE = new Set(['post', 'put', 'patch', 'delete']);
 // Routes that are not JSON APIs (browser sign-in redirects, the HMAC-authenticated helpdesk callback
@@ -23,6 +34,7 @@ describe('bad input against every endpoint', () => {
   let api: Awaited<ReturnType<typeof startApi>>;
   let owner: PgClient;
   let operations: Operation[];
+  let doc: OpenApi;
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -31,9 +43,7 @@ describe('bad input against every endpoint', () => {
     await createIdentity(db, { key: 'adm1', username: 'ada', roles: ['admin', 'hr', 'requester', 'auditor'] });
     owner = new PgClient({ connectionString: db.ownerUrl });
     await owner.connect();
-    const doc = (await (await fetch(`${api.url}/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string }[] }>>;
-    };
+    doc = (await (await fetch(`${api.url}/docs-json`)).json()) as OpenApi;
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -99,6 +109,94 @@ describe('bad input against every endpoint', () => {
       );
     }
     expect(failures).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  }, 300_000);
+
+  /** The schema behind a `$ref` (or `allOf: [$ref]`), else the schema itself. */
+  function deref(schema: Schema): Schema {
+    const ref = schema.$ref ?? schema.allOf?.find((x) => x.$ref)?.$ref;
+    return ref ? deref(doc.components.schemas[ref.split('/').pop()!]) : schema;
+  }
+
+  /** A plausible value for a schema: the example, the first enum value, or a value of its type. */
+  function sample(schema: Schema, depth = 0): unknown {
+    const s = deref(schema);
+    if (s.properties && depth < 8) return Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, sample(v, depth + 1)]));
+    if (s.type === 'array' && s.items && deref(s.items).properties) return [sample(s.items, depth + 1)];
+    if (s.example !== undefined) return s.example;
+    if (s.enum?.length) return s.enum[0];
+    if (s.type === 'array') return s.items ? [sample(s.items, depth + 1)] : [];
+    if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1;
+    if (s.type === 'boolean') return false;
+    if (s.format === 'date-time') return '2027-01-04T09:00:00Z';
+    if (s.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
+    return 'x';
+  }
+
+  /** Paths (dotted, array items as .0) of the required fields, the string leaves and the nested objects of a body. */
+  function shape(schema: Schema, prefix = '', depth = 0, out = { required: [] as string[], strings: [] as string[], objects: [] as string[] }) {
+    const s = deref(schema);
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const p = deref(prop);
+      if (s.required?.includes(name)) out.required.push(path);
+      if (p.properties && depth < 3) {
+        out.objects.push(path);
+        shape(p, path, depth + 1, out);
+      } else if (p.type === 'array' && p.items && depth < 3) {
+        const item = deref(p.items);
+        if (item.properties) shape(item, `${path}.0`, depth + 1, out);
+        else if (item.type === 'string' && !item.enum) out.strings.push(`${path}.0`);
+      } else if (p.type === 'string' && !p.enum) out.strings.push(path);
+    }
+    return out;
+  }
+
+  const setAt = (body: unknown, path: string, value: unknown, remove = false) => {
+    const copy = structuredClone(body) as Record<string, unknown>;
+    const keys = path.split('.');
+    let cur = copy as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+    if (typeof cur !== 'object' || cur === null) throw new Error(`no ${path} in ${JSON.stringify(body)}`);
+    if (remove) delete cur[keys[keys.length - 1]];
+    else cur[keys[keys.length - 1]] = value;
+    return copy;
+  };
+
+  it('drives every field of the OpenAPI document: a missing required field, a NUL in any text, an array for an object: 400 naming it, nothing written', async () => {
+    const headers = { ...(await auth.authHeader('ada')), 'content-type': 'application/json' };
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    let tried = 0;
+    const expect400 = async (label: string, method: string, path: string, body: unknown, field: string) => {
+      tried++;
+      const res = await fetch(`${api.url}${path}`, { method: method.toUpperCase(), headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const json = (await res.json().catch(() => ({}))) as { details?: { path: string }[] };
+      const named = (json.details ?? []).some((d) => d.path === field || d.path.startsWith(`${field}.`));
+      if (res.status !== 400 || !named) wrong.push(`${method.toUpperCase()} ${path} ${label} -> ${res.status} ${JSON.stringify(json.details ?? json).slice(0, 160)}`);
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (SKIP.some((re) => re.test(path)) || path.startsWith('/api/v1/tickets/callback')) continue;
+      for (const [method, op] of Object.entries(ops)) {
+        const params = op.parameters ?? [];
+        const concrete = path.replace(/\{[^}]+\}/g, 'x1');
+        for (const p of params.filter((x) => x.in === 'path')) {
+          await expect400(`path ${p.name}=NUL`, method, path.replace(`{${p.name}}`, encodeURIComponent('a\u0000b')).replace(/\{[^}]+\}/g, 'x1'), undefined, p.name);
+        }
+        for (const p of params.filter((x) => x.in === 'query')) {
+          await expect400(`query ${p.name}=NUL`, method, `${concrete}?${p.name}=${encodeURIComponent('a\u0000b')}`, undefined, p.name);
+        }
+        const schema = op.requestBody?.content?.['application/json']?.schema;
+        if (!schema || !deref(schema).properties) continue;
+        const valid = sample(schema);
+        const { required, strings, objects } = shape(schema);
+        for (const field of required) await expect400(`without ${field}`, method, concrete, setAt(valid, field, undefined, true), field);
+        for (const field of strings) await expect400(`${field}=NUL`, method, concrete, setAt(valid, field, 'a\u0000b'), field);
+        for (const field of objects) await expect400(`${field}=[]`, method, concrete, setAt(valid, field, []), field);
+      }
+    }
+    expect(tried).toBeGreaterThan(100);
+    expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   }, 300_000);
 });
