@@ -13,6 +13,13 @@ describe('loadConfig', () => {
     expect(c.bootstrapAdmins).toEqual(['admin']);
   });
 
+  it('holds bootstrap admins to the username rule of every identity write', () => {
+    expect(loadConfig({ BOOTSTRAP_ADMINS: 'ada, grace' }).bootstrapAdmins).toEqual(['ada', 'grace']);
+    for (const bad of ['ａda', 'a\u200Bda', 'a da']) {
+      expect(() => loadConfig({ BOOTSTRAP_ADMINS: bad })).toThrow(ConfigError);
+    }
+  });
+
   it('names every bad variable at once', () => {
     let error: unknown;
     try {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { checkpointKeyFromPem } from '../audit/checkpoint';
 import { parseRoleMapping, type AppRole } from '../auth/app-roles';
+import { usernameProblem } from '../domain/identity-names';
 
 /**
  * The one typed configuration object of the service. Every process (api, worker, launcher,
@@ -67,7 +68,15 @@ const schema = z.object({
   DEV_IDP_PORT: port.default(4400),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_DEMO: bool.optional(),
-  BOOTSTRAP_ADMINS: list.optional(),
+  // Bootstrap admins become identities: the same username rule as every identity write (ADR 060).
+  BOOTSTRAP_ADMINS: list
+    .superRefine((names, ctx) => {
+      for (const n of names) {
+        const problem = usernameProblem(n);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `username "${n}" ${problem}` });
+      }
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   APPROVAL_SLA: duration.default('2d'),
