@@ -75,7 +75,7 @@ export class SystemBody {
   entitlements!: EntitlementInput[];
 
   @ApiPropertyOptional({ type: ManualEffortInput, description: 'Assumptions of the manual-effort report; omitted on PUT = unchanged' })
-  @IsOptional() @ValidateNested() @Type(() => ManualEffortInput)
+  @IsOptional() @IsObject({ message: 'manualEffort must be an object' }) @ValidateNested() @Type(() => ManualEffortInput)
   manualEffort?: ManualEffortInput;
 }
 

@@ -8,10 +8,11 @@ import * as queries from '../catalog/queries';
 import * as leaverSla from '../leavers/leaver-sla.dto';
 import * as leaver from '../leavers/leaver.dto';
 import * as requests from '../requests/requests.dto';
+import * as manualEffort from '../reports/manual-effort.dto';
 import { PageQueryDto } from './paging.dto';
 
 type Cls = new () => object;
-const modules = [catalogInputs, appRoles, audit, queries, leaverSla, leaver, requests, { PageQueryDto }];
+const modules = [catalogInputs, appRoles, audit, queries, leaverSla, leaver, requests, manualEffort, { PageQueryDto }];
 
 /** Every class of these modules that class-validator knows: the API's inputs. */
 const inputClasses: Cls[] = modules
