@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from '../libs/devstack/ports';
 import { services } from './support/services';
 
@@ -31,7 +31,13 @@ describe('npm start launcher', () => {
     for (const k of ['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'TEMPORAL_ADDRESS', 'OIDC_ISSUER']) delete env[k];
   });
 
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    // mkdtemp makes DATA_DIR 0700: as root, the postgres user cannot reach it and the data lives
+    // under /var/tmp/jml-governance (ADR 060), named by postgres.location. Remove both.
+    const moved = join(dataDir, 'postgres.location');
+    if (existsSync(moved)) rmSync(dirname(readFileSync(moved, 'utf8').trim()), { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   function launch(): { child: ChildProcess; output: () => string; running: Promise<void>; exited: Promise<number | null> } {
     const child = spawn(process.execPath, [join(__dirname, '..', 'dist/libs/devstack/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,5 +88,8 @@ describe('npm start launcher', () => {
     expect((await get('/health/ready')).status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+    // DATA_DIR (0700, like root's home) was used without touching its permissions (issue 11 item 13).
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    if (process.getuid?.() === 0) expect(existsSync(join(dataDir, 'postgres.location'))).toBe(true);
   }, 240_000);
 });
