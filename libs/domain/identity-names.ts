@@ -1,5 +1,5 @@
 /**
- * One rule for the usernames and e-mail addresses of identities (ADR 060), applied wherever an
+ * One rule for the usernames and e-mail addresses of identities (ADR 080), applied wherever an
  * identity is written: joiner intake, POST/PUT /identities and the catalog import. They are how a
  * signed-in person is matched to an identity, so two values that look alike must not both exist:
  * - refused, never trimmed or repaired: leading/trailing whitespace, tabs and other control

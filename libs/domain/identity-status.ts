@@ -1,7 +1,7 @@
 export type IdentityStatus = 'pending' | 'active' | 'terminated';
 
 /**
- * An identity's status belongs to the lifecycle processes (ADR 060): a joiner makes it `pending`
+ * An identity's status belongs to the lifecycle processes (ADR 080): a joiner makes it `pending`
  * then `active`, a leaver makes it `terminated` (revoking its access with tasks), a rehire (a
  * joiner naming a terminated identity's key) brings it back. A direct write (PUT /identities,
  * the catalog import) may carry the current status but never change it.

@@ -42,7 +42,7 @@ export function findManagerCycles(org: readonly Pick<OrgPerson, 'key' | 'manager
 }
 
 /**
- * The one manager-cycle rule (ADR 060), for every write that sets managers: PUT /identities, a
+ * The one manager-cycle rule (ADR 080), for every write that sets managers: PUT /identities, a
  * mover's `changes.manager`, a joiner's manager and the catalog import. `org` is the current chart
  * (or the part of it above the new managers), `changes` maps identity key -> new manager.
  * Returns each cycle the changed chart would have that goes through a changed identity, as a

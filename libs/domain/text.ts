@@ -1,7 +1,7 @@
 /**
  * Text the system of record can store: PostgreSQL refuses U+0000 in `text` and `jsonb`, and an
  * unpaired UTF-16 surrogate is not a character at all (it would be stored as U+FFFD, silently
- * changing what was sent). Every text input is checked against this at intake (ADR 060).
+ * changing what was sent). Every text input is checked against this at intake (ADR 080).
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -8,7 +8,7 @@ import { unstorableText } from '../domain/text';
  */
 export const CALLBACK_SCHEMA = 'jml.ticket-callback/v1' as const;
 
-// The same text rule as every API input (ADR 060): PostgreSQL cannot store U+0000.
+// The same text rule as every API input (ADR 080): PostgreSQL cannot store U+0000.
 const storable = [(s: string) => unstorableText(s) === null, { message: 'must not contain the NUL character (U+0000) or unpaired surrogates' }] as const;
 
 const callbackSchema = z

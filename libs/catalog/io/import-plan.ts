@@ -224,7 +224,7 @@ function diffIdentities(people: ValidRow<CreateIdentityInput>[], db: DbState, pl
       plan.identities.create.push(i);
       continue;
     }
-    // A row may restate the status but not change it: leavers and rehires are processes (ADR 060).
+    // A row may restate the status but not change it: leavers and rehires are processes (ADR 080).
     const statusProblem = statusChangeProblem(existing.status as IdentityStatus, i.status);
     if (statusProblem) {
       problems.push({ entity: 'identities', row, path: 'status', problems: [statusProblem] });

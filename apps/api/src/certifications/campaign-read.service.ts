@@ -1,12 +1,13 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { campaignCounts, findCampaign, reviewerProgress, type CampaignRow } from '../../../../libs/certification/campaign-store';
-import { decodeCursor, encodeCursor, pageLimit } from '../../../../libs/catalog/pagination';
+import { cursorCodec, cursorTimestampSql, invalidCursor, pageLimit } from '../../../../libs/catalog/pagination';
 import type { Principal } from '../auth/policy';
 import type { CampaignListQueryDto, ItemsQueryDto } from './certifications.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const badCursor = () => new BadRequestException({ message: 'Invalid input', details: [{ path: 'cursor', problems: ['cursor is not valid'] }] });
+// The shared cursor codec (ADR 080): campaign cursors carry microseconds; item cursors name their campaign.
+const CAMPAIGNS_CURSOR = cursorCodec('certifications', ['timestamp', 'text']);
+const ITEMS_CURSOR = cursorCodec('certifications/{id}/items', ['text', 'text', 'uuid']);
 
 const seesAll = (p: Principal) => p.roles.includes('admin') || p.roles.includes('auditor');
 const me = (p: Principal) => p.identityKey ?? p.clientId ?? p.username;
@@ -87,19 +88,17 @@ export class CampaignReadService {
     const params: unknown[] = [];
     if (!seesAll(principal)) { where.push(REVIEWER_OF); params.push(me(principal)); }
     if (q.status) { where.push('c.status = ?'); params.push(q.status); }
-    const after = decodeCursor(q.cursor);
+    const after = CAMPAIGNS_CURSOR.decode(q.cursor);
     if (after) {
-      const [at, id] = after.split('|');
-      if (!id || Number.isNaN(Date.parse(at))) throw badCursor();
       where.push('(c.created_at, c.id) < (?::timestamptz, ?)');
-      params.push(at, id);
+      params.push(...after);
     }
-    const rows = await this.em.fork().execute<CampaignRow[]>(
-      `SELECT c.* FROM certification_campaign c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+    const rows = await this.em.fork().execute<(CampaignRow & { cursor_at: string })[]>(
+      `SELECT c.*, ${cursorTimestampSql('c.created_at')} AS cursor_at FROM certification_campaign c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
       [...params, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(campaignSummary), nextCursor: rows.length > limit && last ? encodeCursor(`${new Date(last.created_at).toISOString()}|${last.id}`) : null };
+    return { items: page.map(campaignSummary), nextCursor: rows.length > limit && last ? CAMPAIGNS_CURSOR.encode([last.cursor_at, String(last.id)]) : null };
   }
 
   /** Items, by subject: the caller's own unless an admin or auditor (who may filter by reviewer). */
@@ -115,17 +114,16 @@ export class CampaignReadService {
     if (q.flag) { where.push('? = ANY(i.flags)'); params.push(q.flag); }
     if (q.identity) { where.push('i.identity_key = ?'); params.push(q.identity); }
     if (q.system) { where.push('i.system_key = ?'); params.push(q.system); }
-    const after = decodeCursor(q.cursor);
+    const after = ITEMS_CURSOR.decode(q.cursor);
     if (after) {
-      const sep = after.lastIndexOf('|');
-      if (sep < 1 || !UUID.test(after.slice(sep + 1))) throw badCursor();
+      if (after[0] !== id) throw invalidCursor(`belongs to the items of campaign ${after[0]}, not ${id}`);
       where.push('(i.identity_key, i.id) > (?, ?::uuid)');
-      params.push(after.slice(0, sep), after.slice(sep + 1));
+      params.push(after[1], after[2]);
     }
     const rows = await this.em.fork().execute<ItemRow[]>(
       `SELECT i.* FROM certification_item i WHERE ${where.join(' AND ')} ORDER BY i.identity_key, i.id LIMIT ?`, [...params, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(itemView), nextCursor: rows.length > limit && last ? encodeCursor(`${last.identity_key}|${last.id}`) : null };
+    return { items: page.map(itemView), nextCursor: rows.length > limit && last ? ITEMS_CURSOR.encode([id, last.identity_key, last.id]) : null };
   }
 }

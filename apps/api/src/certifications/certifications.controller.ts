@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
+import { PageQueryDto } from '../common/paging.dto';
 import { CampaignReadService } from './campaign-read.service';
 import { CampaignStartService } from './campaign-start.service';
 import {
@@ -109,8 +110,8 @@ export class CertificationSchedulesController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'Recurring campaigns (Temporal Schedules) with their next and recent runs' })
-  list() {
-    return this.schedules.list();
+  list(@Query() q: PageQueryDto) {
+    return this.schedules.list(q);
   }
 
   @Post()

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsObject, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
 import { ITEM_FLAGS } from '../../../../libs/domain/certification';
-import { ListQueryDto } from '../requests/requests.dto';
+import { PageQueryDto } from '../common/paging.dto';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
@@ -26,7 +26,7 @@ export class CampaignTemplateDto {
   @ApiProperty({ example: 'Q4 manager review' }) @IsString() @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ type: CampaignScopeDto }) @ValidateNested() @Type(() => CampaignScopeDto)
+  @ApiProperty({ type: CampaignScopeDto }) @IsObject({ message: 'scope must be an object' }) @ValidateNested() @Type(() => CampaignScopeDto)
   scope!: CampaignScopeDto;
 
   @ApiProperty({ enum: ['manager', 'system_owner', 'role_owner'] }) @IsIn(['manager', 'system_owner', 'role_owner'])
@@ -52,13 +52,13 @@ export class StartQueryDto {
   dryRun?: 'true' | 'false';
 }
 
-export class CampaignListQueryDto extends ListQueryDto {
+export class CampaignListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['generating', 'active', 'remediating', 'completed', 'cancelled'] })
   @IsOptional() @IsIn(['generating', 'active', 'remediating', 'completed', 'cancelled'])
   status?: string;
 }
 
-export class ItemsQueryDto extends ListQueryDto {
+export class ItemsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "reviewer's identity key (admins and auditors; others always see their own)" })
   @IsOptional() @Matches(KEY)
   reviewer?: string;
@@ -132,7 +132,7 @@ export class ScheduleDto {
   @Matches(/^\d+(s|m|h|d)$/, { message: 'every must be a duration such as 30s, 15m, 12h or 90d; give exactly one of cron and every' })
   every?: string;
 
-  @ApiProperty({ type: CampaignTemplateDto }) @ValidateNested() @Type(() => CampaignTemplateDto)
+  @ApiProperty({ type: CampaignTemplateDto }) @IsObject({ message: 'campaign must be an object' }) @ValidateNested() @Type(() => CampaignTemplateDto)
   campaign!: CampaignTemplateDto;
 
   @ApiProperty({ description: 'days each run gives its reviewers (its dueAt)', example: 14 })

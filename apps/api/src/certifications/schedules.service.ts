@@ -8,9 +8,12 @@ import { CONFIG } from '../../../../libs/config/config.module';
 import { JmlKind, JmlStatus } from '../../../../libs/temporal/search-attributes';
 import { TemporalClientService } from '../../../../libs/temporal/temporal-client.module';
 import type { CertificationWorkflowInput } from '../../../../workflows/certification-definitions';
+import { cursorCodec, cursorTimestampSql, pageLimit, type PageQuery } from '../../../../libs/catalog/pagination';
 import { actorOf, type Principal } from '../auth/policy';
 import { CampaignStartService, certificationTiming } from './campaign-start.service';
 import type { ScheduleDto } from './certifications.dto';
+
+const SCHEDULES_CURSOR = cursorCodec('certification-schedules', ['timestamp', 'text']);
 
 interface ScheduleRow {
   id: string;
@@ -75,9 +78,18 @@ export class SchedulesService {
     return this.view(await this.row(id));
   }
 
-  async list() {
-    const rows = await this.em.fork().execute<ScheduleRow[]>('SELECT * FROM certification_schedule WHERE deleted_at IS NULL ORDER BY created_at, id');
-    return { items: await Promise.all(rows.map((r) => this.view(r))), nextCursor: null };
+  /** A page of schedules, oldest first (the shared paging of every list, ADR 080). */
+  async list(q: PageQuery) {
+    const limit = pageLimit(q.limit);
+    const after = SCHEDULES_CURSOR.decode(q.cursor);
+    const rows = await this.em.fork().execute<(ScheduleRow & { cursor_at: string })[]>(
+      `SELECT *, ${cursorTimestampSql('created_at')} AS cursor_at FROM certification_schedule
+        WHERE deleted_at IS NULL ${after ? 'AND (created_at, id) > (?::timestamptz, ?)' : ''} ORDER BY created_at, id LIMIT ?`,
+      [...(after ?? []), limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: await Promise.all(page.map((r) => this.view(r))), nextCursor: rows.length > limit ? SCHEDULES_CURSOR.encode([last.cursor_at, String(last.id)]) : null };
   }
 
   async remove(principal: Principal, id: string): Promise<void> {

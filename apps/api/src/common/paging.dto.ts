@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { CURSOR_MAX_LENGTH, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../../../libs/catalog/pagination';
 
 /**
- * The paging query of every list endpoint (ADR 060): `limit` 1..500 (default 50; above the
+ * The paging query of every list endpoint (ADR 080): `limit` 1..500 (default 50; above the
  * maximum is a 400 naming it) and the opaque `cursor` from the previous page's `nextCursor`.
  * List queries with filters extend this class; none declares its own limit.
  */

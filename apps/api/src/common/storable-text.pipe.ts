@@ -21,7 +21,7 @@ export function unstorableFields(value: unknown, path: string, out: FieldProblem
 }
 
 /**
- * One global rule for every text input (ADR 060): a path parameter, a query value or any string
+ * One global rule for every text input (ADR 080): a path parameter, a query value or any string
  * in a JSON body that PostgreSQL cannot store (a NUL character, an unpaired surrogate) is a 400
  * naming the field, before any handler runs, so nothing is started or half-written.
  * Runs before the validation pipe, on the raw values.
