@@ -7,15 +7,16 @@ import type { TaskStatus } from '../libs/domain/request-types';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import { Task } from '../libs/requests/entities/task.entity';
 import { deliverThroughChannel, ticketChannelDeps } from '../libs/tickets/channels';
-import { buildTicket, type TicketChannel } from '../libs/tickets/ticket';
+import { buildTicket, type TicketChannel, type TicketKind } from '../libs/tickets/ticket';
 import type { ActivityDeps } from './deps';
 import { LockMode } from '@mikro-orm/core';
 
 interface TaskTicketRow {
   id: string;
   request_id: string;
+  campaign_id: string | null;
   workflow_id: string;
-  kind: 'joiner' | 'mover' | 'leaver';
+  kind: TicketKind;
   action: 'grant' | 'revoke';
   status: string;
   urgent: boolean;
@@ -44,7 +45,7 @@ const actor = SYSTEM_ACTORS.worker;
 
 function auditTask(tx: EntityManager, t: Task, action: string, key: string, details: Record<string, unknown>) {
   return recordAuditEvent(tx, {
-    actor, action, subject: { type: 'task', id: t.id }, requestId: t.requestId, workflowId: t.workflowId,
+    actor, action, subject: { type: 'task', id: t.id }, requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId,
     details: { system: t.systemKey, action: t.action, identity: t.identityKey, ...details },
     idempotencyKey: `task:${t.id}:${key}`,
   });
@@ -86,7 +87,7 @@ export function createTaskActivities(deps: ActivityDeps) {
       const attempt = Context.current().info.attempt;
       const em = deps.orm.em.fork();
       const [t] = await em.execute<TaskTicketRow[]>(
-        `SELECT t.id, t.request_id, t.workflow_id, r.kind, t.action, t.status, t.urgent, t.channel, t.system_key, t.entitlements,
+        `SELECT t.id, t.request_id, t.campaign_id, t.workflow_id, r.kind, t.action, t.status, t.urgent, t.channel, t.system_key, t.entitlements,
                 t.due_at, t.created_at, t.delivered_at, t.external_ref, t.identity_key, i.name AS identity_name, i.username
            FROM task t JOIN request r ON r.id = t.request_id JOIN identity i ON i.key = t.identity_key
           WHERE t.id = ?`,
@@ -103,6 +104,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         {
           taskId: t.id,
           requestId: t.request_id,
+          campaignId: t.campaign_id,
           kind: t.kind,
           action: t.action,
           urgent: t.urgent,
@@ -114,7 +116,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         },
         deps.config.publicUrl,
       );
-      const audit = { actor: SYSTEM_ACTORS.worker, subject: { type: 'task', id: t.id }, requestId: t.request_id, workflowId: t.workflow_id };
+      const audit = { actor: SYSTEM_ACTORS.worker, subject: { type: 'task', id: t.id }, requestId: t.request_id, campaignId: t.campaign_id, workflowId: t.workflow_id };
 
       let externalRef: string | null;
       try {

@@ -103,10 +103,28 @@ describe('certification campaigns', () => {
     expect(closed.counts).toMatchObject({ total: 3, pending: 0, certified: 2, revoked: 1 });
     const orphans = await stack.owner.query(`SELECT count(*)::int AS n FROM audit_event WHERE action LIKE 'certification.%' AND campaign_id IS NULL`);
     expect(orphans.rows[0].n).toBe(0);
+    // Remediation on the task path: one revoke task (lab), attested by its owner, then completed.
+    const tasks = await until('the revoke task', async () => {
+      const rows = (await stack.owner.query(`SELECT id, system_key, action, status FROM task WHERE campaign_id = $1`, [started.id])).rows;
+      return rows.length > 0 ? rows : null;
+    });
+    expect(tasks).toEqual([expect.objectContaining({ system_key: 'lab', action: 'revoke', status: 'open' })]);
+    expect((await api.get(`/api/v1/identities/alice`, 'adm')).body.access.map((a: any) => a.role).sort()).toEqual(['ehr-user', 'lab-admin']);
+    await until('the revoke ticket to be delivered', async () =>
+      (await stack.owner.query('SELECT delivered_at FROM task WHERE id = $1', [tasks[0].id])).rows[0].delivered_at);
+    const attested = await api.post(`/api/v1/tasks/${tasks[0].id}/complete`, 'own', { note: 'lab admin removed' });
+    expect(attested.status).toBe(200);
+    const completed = await api.waitCampaign(started.id, 'completed');
+    expect(completed.counts).toMatchObject({ total: 3, certified: 2, revoked: 1 });
+    expect((await api.get(`/api/v1/identities/alice`, 'adm')).body.access.map((a: any) => a.role)).toEqual(['ehr-user']);
+    const remediationRows = (await ledger(started.id)).map((e: any) => e.action);
+    expect(remediationRows).toEqual(expect.arrayContaining(['request.created', 'task.created', 'ticket.delivered', 'task.completed', 'access.revoked', 'certification.completed']));
     const report = await api.get(`/api/v1/certifications/${started.id}/report`, 'aud');
     expect(report.status).toBe(200);
     expect(report.body.summary).toMatchObject({ total: 3, certified: 2, revoked: 1 });
-    expect(report.body.items.find((i: any) => i.id === lab.id)).toMatchObject({ status: 'revoked', decidedBy: 'mgr', comment: '=1+1 no lab work', originalReviewer: 'mgr' });
+    expect(report.body.items.find((i: any) => i.id === lab.id)).toMatchObject({ status: 'revoked', decidedBy: 'mgr', comment: '=1+1 no lab work', originalReviewer: 'mgr',
+      accessAfter: 'removed', remediation: { taskId: tasks[0].id, status: 'done', attestedById: 'own' } });
+    expect(report.body.summary).toMatchObject({ revokesAttested: 1, accessAfter: { held: 2, removed: 1 } });
     const csv = await fetch(`${stack.api.url}/api/v1/certifications/${started.id}/report?format=csv`, { headers: await stack.auth.authHeader('aud') });
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines).toHaveLength(4);
@@ -124,8 +142,10 @@ describe('certification campaigns', () => {
 
     const roles = await api.start({ ...base, scope: { type: 'role', key: 'lab-admin' }, reviewer: 'role_owner', dueAt: inHours(1) });
     await api.waitCampaign(roles.id, 'active');
-    expect((await itemRows(roles.id)).map((i: any) => [i.identity_key, i.reviewer, i.routing])).toEqual([
-      ['alice', 'ronr', 'resolved'], ['ronr', 'fb', 'fallback_self']]);
+    // alice's lab-admin was revoked and attested in the manager campaign: only ronr holds it now.
+    expect((await itemRows(roles.id)).map((i: any) => [i.identity_key, i.reviewer, i.routing])).toEqual([['ronr', 'fb', 'fallback_self']]);
+    const ehr = await api.post('/api/v1/certifications?dryRun=true', 'adm', { ...base, scope: { type: 'role', key: 'ehr-user' }, reviewer: 'role_owner', dueAt: inHours(1) });
+    expect(ehr.body.perReviewer).toEqual([{ reviewer: 'ronr', items: 6 }]);
 
     const all = await api.start({ ...base, scope: { type: 'all' }, dueAt: inHours(1) });
     await api.waitCampaign(all.id, 'active');

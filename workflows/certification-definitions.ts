@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { CampaignScopeType, CampaignStatus, DeadlinePolicy, ReviewerKind } from '../libs/domain/certification';
+import type { TaskTiming } from '../libs/domain/task-deadlines';
 
 /** The campaign start body of SPEC 7 without `dueAt` (a schedule derives it from `reviewDays`). */
 export interface CampaignTemplate {
@@ -33,6 +34,8 @@ export interface CertificationTiming {
   batchSize: number;
   /** History length after which the review loop continues as new. */
   maxHistoryEvents: number;
+  /** The one task path's timing for the revoke tasks of remediation (a leaver's revoke timing). */
+  tasks: TaskTiming;
 }
 
 /** The review phase: before dueAt, then each escalation level, then closed. */

@@ -11,6 +11,7 @@ import {
   type CertificationState, type CertificationWorkflowInput,
 } from './certification-definitions';
 import { taskClosedSignal } from './definitions';
+import { deliverTickets, superviseTasks, type SupervisedTask } from './task-supervision';
 
 const acts = proxyActivities<CertificationActivities & CertificationReviewActivities & CertificationRemediationActivities>({
   startToCloseTimeout: '2 minutes',
@@ -43,7 +44,12 @@ export async function certificationWorkflow(input: CertificationWorkflowInput): 
   setHandler(campaignChangedSignal, () => { changes++; });
   setHandler(campaignCancelledSignal, () => { cancelled = true; changes++; });
   // A remediation task attested (or cancelled): the task path signals the task's workflow.
-  setHandler(taskClosedSignal, () => { changes++; });
+  let remediation: SupervisedTask[] = [];
+  setHandler(taskClosedSignal, (s) => {
+    const task = remediation.find((x) => x.taskId === s.taskId);
+    if (task && task.status === 'open') task.status = s.status;
+    changes++;
+  });
 
   if (state.phase === 'generating') {
     const info = await acts.openCampaign({ campaignId, scheduled: input.carried ? null : input.scheduled });
@@ -90,15 +96,20 @@ export async function certificationWorkflow(input: CertificationWorkflowInput): 
     if (progress.allSignedOff) state.phase = 'closed';
   }
 
-  const closed = await acts.closeReview({ campaignId });
-  state.counts = closed.counts;
-  state.status = closed.status;
-  upsertSearchAttributes({ JmlStatus: [state.status] });
-  if (closed.status === 'remediating') {
+  if (state.phase !== 'remediating') {
+    const closed = await acts.closeReview({ campaignId });
+    state.counts = closed.counts;
+    state.status = closed.status;
+    upsertSearchAttributes({ JmlStatus: [state.status] });
+    if (closed.status !== 'remediating') return finish(closed.status === 'completed' ? 'completed' : state.outcome ?? closed.status);
     state.phase = 'remediating';
-    await remediate();
   }
-  return finish(closed.status === 'completed' ? 'completed' : state.outcome ?? 'completed');
+  if ((await remediate()) === 'continue') {
+    await condition(allHandlersFinished);
+    state.continuedAsNew++;
+    return continueAsNew<typeof certificationWorkflow>({ ...input, carried: state });
+  }
+  return finish('completed');
 
   /** The current phase's deadline passed: the policy acts on every undecided item. */
   async function passDeadline(): Promise<void> {
@@ -112,19 +123,26 @@ export async function certificationWorkflow(input: CertificationWorkflowInput): 
     state.deadline = new Date(Date.parse(state.deadline) + windowMs).toISOString();
   }
 
-  /** Every revoke through the task path, until each one is attested. */
-  async function remediate(): Promise<void> {
+  /**
+   * Every revoke on the one task path (ADR 050): a revoke task per system through its channel,
+   * the shared reminder and escalation loop, the owner's named attestation; then the access
+   * writer revokes what was attested. The tasks are re-read from the database after a
+   * continue-as-new, so the carried state stays small.
+   */
+  async function remediate(): Promise<'done' | 'continue'> {
+    const timing = t.tasks;
     const opened = await acts.openRemediation({ campaignId });
-    state.remediation = { tasks: opened.tasks, open: opened.tasks };
-    while (state.remediation.open > 0) {
-      if (cancelled) break;
-      const seen = changes;
-      await condition(() => changes !== seen, reconcileMs);
-      const r = await acts.remediationProgress({ campaignId });
-      state.remediation = r;
-    }
-    const done = await acts.completeCampaign({ campaignId });
-    state.status = done.status;
+    remediation = opened.tasks.map((x) => ({ taskId: x.taskId, system: x.system, dueAt: x.dueAt, status: x.status, reminded: false, escalationLevel: x.escalationLevel }));
+    const open = () => remediation.filter((x) => x.status === 'open').length;
+    state.remediation = { tasks: remediation.length, open: open() };
+    const deliveries = deliverTickets(remediation.filter((x) => x.status === 'open'), timing);
+    const outcome = await superviseTasks(remediation, timing, () => { state.remediation.open = open(); return false; });
+    await deliveries;
+    if (outcome === 'continue') return 'continue';
+    state.remediation.open = 0;
+    await acts.settleRemediation({ campaignId });
+    state.status = (await acts.completeCampaign({ campaignId })).status;
+    return 'done';
   }
 
   function finish(outcome: string): CertificationState {

@@ -32,7 +32,7 @@ export interface OpenedTask {
  */
 export async function openTasks(
   tx: EntityManager,
-  of: { requestId: string; workflowId: string; identityKey: string; actor?: AuditActor },
+  of: { requestId: string; workflowId: string; identityKey: string; actor?: AuditActor; campaignId?: string | null },
   plans: TaskPlan[],
 ): Promise<OpenedTask[]> {
   const tasks = plans.map(
@@ -40,6 +40,7 @@ export async function openTasks(
       new Task({
         id: randomUUID(), requestId: of.requestId, workflowId: of.workflowId, identityKey: of.identityKey, systemKey: p.system,
         action: p.action, entitlements: [...p.entitlements].sort(), dueAt: new Date(p.dueAt), channel: p.channel, urgent: p.urgent ?? false,
+        campaignId: of.campaignId ?? null,
       }),
   );
   const fallbacks = await attesterFallbacks(tx, of.identityKey, tasks);
@@ -48,7 +49,7 @@ export async function openTasks(
   for (const t of tasks) {
     await recordAuditEvent(tx, {
       actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.created', subject: { type: 'task', id: t.id },
-      requestId: t.requestId, workflowId: t.workflowId,
+      requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId,
       details: { system: t.systemKey, action: t.action, identity: t.identityKey, entitlements: t.entitlements, dueAt: t.dueAt.toISOString(), urgent: t.urgent, channel: t.channel },
       idempotencyKey: `task:${t.id}:created`,
     });
@@ -56,7 +57,7 @@ export async function openTasks(
     if (f) {
       await recordAuditEvent(tx, {
         actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.attester_fallback', subject: { type: 'task', id: t.id },
-        requestId: t.requestId, workflowId: t.workflowId,
+        requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId,
         details: { system: t.systemKey, owners: f.owners, reason: 'every owner of the system is the task\'s subject', fallbackAttesters: t.fallbackAttesters, via: f.via },
         idempotencyKey: `task:${t.id}:attester-fallback`,
       });

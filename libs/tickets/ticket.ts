@@ -5,7 +5,8 @@
  */
 export const TICKET_SCHEMA = 'jml.ticket/v1' as const;
 
-export type TicketKind = 'joiner' | 'mover' | 'leaver';
+/** `certification`: a revoke decided in an access certification campaign (`campaignId` names it). */
+export type TicketKind = 'joiner' | 'mover' | 'leaver' | 'certification';
 export type TicketAction = 'grant' | 'revoke';
 export type TicketChannel = 'queue' | 'webhook' | 'email';
 
@@ -17,6 +18,8 @@ export interface TicketPayload {
   /** Stable for the task across every delivery attempt: the helpdesk deduplicates on it. */
   idempotencyKey: string;
   requestId: string;
+  /** The certification campaign of a `certification` ticket; null otherwise. */
+  campaignId: string | null;
   kind: TicketKind;
   action: TicketAction;
   /** For-cause leavers: the helpdesk should page rather than queue. */
@@ -31,7 +34,8 @@ export interface TicketPayload {
   createdAt: string;
 }
 
-export type TicketInput = Omit<TicketPayload, 'schema' | 'ticketId' | 'idempotencyKey' | 'attestUrl'> & {
+export type TicketInput = Omit<TicketPayload, 'schema' | 'ticketId' | 'idempotencyKey' | 'attestUrl' | 'campaignId'> & {
+  campaignId?: string | null;
   /** Defaults to `ticket:<taskId>`. */
   idempotencyKey?: string;
 };
@@ -50,6 +54,7 @@ export function buildTicket(input: TicketInput, publicUrl: string): TicketPayloa
     taskId: input.taskId,
     idempotencyKey: input.idempotencyKey ?? ticketIdempotencyKey(input.taskId),
     requestId: input.requestId,
+    campaignId: input.campaignId ?? null,
     kind: input.kind,
     action: input.action,
     urgent: input.urgent,

@@ -12,6 +12,7 @@ import { Migration20261130090000ManualEffort } from './Migration20261130090000_m
 import { Migration20261130100000Certification } from './Migration20261130100000_certification';
 import { Migration20261130110000Deprovisioning } from './Migration20261130110000_deprovisioning';
 import { Migration20261130120000FallbackAttesters } from './Migration20261130120000_fallback_attesters';
+import { Migration20261130130000CertificationRemediation } from './Migration20261130130000_certification_remediation';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -30,4 +31,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261130100000_certification', class: Migration20261130100000Certification },
   { name: 'Migration20261130110000_deprovisioning', class: Migration20261130110000Deprovisioning },
   { name: 'Migration20261130120000_fallback_attesters', class: Migration20261130120000FallbackAttesters },
+  { name: 'Migration20261130130000_certification_remediation', class: Migration20261130130000CertificationRemediation },
 ];

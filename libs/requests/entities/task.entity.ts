@@ -18,6 +18,10 @@ export class Task {
   @Property({ type: 'text' })
   workflowId: string;
 
+  /** The certification campaign whose revoke this task carries out (ADR 060); null for requests. */
+  @Property({ type: 'text', nullable: true })
+  campaignId: string | null = null;
+
   @Property({ type: 'text' })
   identityKey: string;
 
@@ -88,8 +92,10 @@ export class Task {
     dueAt: Date;
     channel: string;
     urgent?: boolean;
+    campaignId?: string | null;
   }) {
     this.id = init.id;
+    this.campaignId = init.campaignId ?? null;
     this.requestId = init.requestId;
     this.workflowId = init.workflowId;
     this.identityKey = init.identityKey;

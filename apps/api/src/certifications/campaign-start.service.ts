@@ -10,6 +10,7 @@ import { enqueueSignal, enqueueStart } from '../../../../libs/requests/outbox';
 import { campaignCancelledSignal, type CertificationTiming, type CertificationWorkflowInput } from '../../../../workflows/certification-definitions';
 import { actorOf, type Principal } from '../auth/policy';
 import { OutboxRelayService } from '../requests/outbox-relay.service';
+import { taskTiming } from '../requests/timing';
 import type { CampaignTemplateDto, CancelCampaignDto, StartCampaignDto } from './certifications.dto';
 
 export interface CampaignAccepted {
@@ -22,7 +23,7 @@ export interface CampaignAccepted {
 export const GENERATION_BATCH = 1000;
 
 export function certificationTiming(config: Config): CertificationTiming {
-  return { ...config.certification, batchSize: GENERATION_BATCH, maxHistoryEvents: 2000 };
+  return { ...config.certification, batchSize: GENERATION_BATCH, maxHistoryEvents: 2000, tasks: taskTiming(config, 'leaver') };
 }
 
 /**

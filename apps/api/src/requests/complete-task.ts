@@ -58,6 +58,7 @@ export async function completeTask(em: EntityManager, input: CompleteTaskInput):
       action: 'task.completed',
       subject: { type: 'task', id: t.id },
       requestId: t.requestId,
+      campaignId: t.campaignId,
       workflowId: t.workflowId,
       details: { system: t.systemKey, action: t.action, identity: t.identityKey, entitlements: t.entitlements, note: input.note, externalRef: t.externalRef },
       idempotencyKey: `task:${t.id}:completed`,
