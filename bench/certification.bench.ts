@@ -8,6 +8,9 @@ import { startServiceProcess, type ServiceProcess } from './processes';
 import { benchCheckpointEnv, buildWorkflowBundle, mb, type BenchResult, type BenchServices } from './support';
 
 const ROLES = 8;
+const MANAGERS = 10;
+/** A small team (its manager S0 and members T*) for the remediation measure, part of the identities. */
+const TEAM = 49;
 
 interface CampaignBody {
   status: string;
@@ -18,7 +21,6 @@ interface ItemsPage {
   items: { id: string }[];
   nextCursor: string | null;
 }
-const MANAGERS = 10;
 
 /**
  * Certification at scale (issue 13): BENCH_CERT_IDENTITIES (default 10,000) identities x 8
@@ -100,6 +102,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
       }
     }
     const decideMs = latencies.reduce((a, b) => a + b, 0);
+    const remediation = await measureRemediation(call, admin, await headers('s0'), owner);
     const perSecond = decided / (decideMs / 1000);
     const apiPeak = api.peakRss();
     const workerPeak = worker.peakRss();
@@ -110,7 +113,8 @@ export async function run(services: BenchServices): Promise<BenchResult> {
         { measure: `certification: POST to active, ${campaign.counts.total} items`, result: `${(activeMs / 1000).toFixed(1)} s`, goal: '<= 120 s', met: activeMs <= 120_000 ? 'yes' : 'no', notes: note },
         { measure: 'certification: bulk decisions (1,000-item calls)', result: `${Math.round(perSecond)} items/s`, goal: '>= 500 items/s', met: perSecond >= 500 ? 'yes' : 'no',
           notes: `${decided} items in ${latencies.length} calls, per call ms min ${Math.min(...latencies)} max ${Math.max(...latencies)}; wall ${Date.now() - d0} ms incl. item listing` },
-        { measure: 'certification: last revoke decision to revoke tickets delivered', result: 'not measured', goal: 'reported', met: 'no', notes: 'remediation through the task path is not wired on main yet (ADR 060)' },
+        { measure: 'certification: last revoke decision to every revoke ticket delivered', result: `${(remediation.ms / 1000).toFixed(1)} s`, goal: 'reported', met: 'yes',
+          notes: `${remediation.tasks} revoke tasks (queue channel) of a ${remediation.items}-item campaign; the clock includes the reviewer's sign-off call and the review closing` },
         { measure: 'certification: API peak RSS', result: `${mb(apiPeak)} MB`, goal: '<= 400 MB', met: apiPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: `during generation ${mb(generationPeak.api)} MB; /proc VmRSS` },
         { measure: 'certification: worker peak RSS', result: `${mb(workerPeak)} MB`, goal: '<= 400 MB', met: workerPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: `during generation ${mb(generationPeak.worker)} MB; /proc VmRSS` },
       ],
@@ -123,6 +127,36 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   }
 }
 
+type Call = <T = Record<string, unknown>>(method: string, path: string, h: Record<string, string>, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/**
+ * A second, small campaign (S0's team): S0 certifies most items and revokes one in eight in one
+ * call, signs off, and the clock runs until every revoke task's ticket is recorded delivered.
+ */
+async function measureRemediation(call: Call, admin: Record<string, string>, s0: Record<string, string>, owner: Client) {
+  const started = await call<{ id: string }>('POST', '/api/v1/certifications', admin, {
+    name: 'bench remediation', scope: { type: 'manager', key: 'S0' }, reviewer: 'manager', fallbackReviewer: 'benchfb',
+    dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), deadlinePolicy: 'keep',
+  });
+  const id = started.body.id;
+  for (let c: CampaignBody | null = null; c?.status !== 'active'; await new Promise((r) => setTimeout(r, 200))) {
+    c = (await call<CampaignBody>('GET', `/api/v1/certifications/${id}`, admin)).body;
+  }
+  const items = (await call<ItemsPage>('GET', `/api/v1/certifications/${id}/items?limit=500`, s0)).body.items;
+  const decisions = items.map((i, n) => (n % 8 === 0 ? { item: i.id, decision: 'revoke', comment: 'bench revoke' } : { item: i.id, decision: 'certify' }));
+  const res = await call('POST', `/api/v1/certifications/${id}/decisions`, s0, { decisions });
+  if (res.status !== 200) throw new Error(`remediation decisions: ${res.status}`);
+  const t0 = Date.now();
+  await call('POST', `/api/v1/certifications/${id}/sign-off`, s0);
+  const revokes = decisions.filter((d) => d.decision === 'revoke').length;
+  for (;;) {
+    const { rows } = await owner.query(`SELECT count(*)::int AS n, count(delivered_at)::int AS delivered FROM task WHERE campaign_id = $1`, [id]);
+    if (rows[0].n > 0 && rows[0].delivered === rows[0].n && rows[0].n >= revokes) return { ms: Date.now() - t0, tasks: rows[0].n as number, items: items.length };
+    if (Date.now() - t0 > 300_000) throw new Error(`remediation tickets: ${rows[0].delivered}/${rows[0].n} after 300 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The organisation, catalog and access, set-based as the schema owner (set-up, not audited). */
 async function seed(owner: Client, identities: number): Promise<void> {
   await owner.query(`INSERT INTO identity (key, username, email, name) VALUES ('benchadm', 'benchadm', 'benchadm@example.test', 'Bench Admin'),
@@ -130,9 +164,12 @@ async function seed(owner: Client, identities: number): Promise<void> {
   await owner.query(`INSERT INTO app_role_assignment (identity_key, role, granted_by) VALUES ('benchadm', 'admin', 'bench')`);
   await owner.query(`INSERT INTO identity (key, username, email, name, manager)
                      SELECT 'M' || g, 'm' || g, 'm' || g || '@example.test', 'Manager ' || g, 'benchadm' FROM generate_series(0, $1 - 1) g`, [MANAGERS]);
+  await owner.query(`INSERT INTO identity (key, username, email, name, manager) VALUES ('S0', 's0', 's0@example.test', 'Small team lead', 'benchadm')`);
+  await owner.query(`INSERT INTO identity (key, username, email, name, manager)
+                     SELECT 'T' || g, 't' || g, 't' || g || '@example.test', 'Team member ' || g, 'S0' FROM generate_series(0, $1 - 1) g`, [TEAM]);
   await owner.query(`INSERT INTO identity (key, username, email, name, manager)
                      SELECT 'I' || lpad(g::text, 6, '0'), 'i' || g, 'i' || g || '@example.test', 'Person ' || g, 'M' || (g % $2)
-                       FROM generate_series(0, $1 - 1) g`, [identities - MANAGERS, MANAGERS]);
+                       FROM generate_series(0, $1 - 1) g`, [identities - MANAGERS - 1 - TEAM, MANAGERS]);
   await owner.query(`INSERT INTO target_system (key, name, owners, channel) SELECT 's' || k, 'System ' || k, '{benchfb}', 'queue' FROM generate_series(0, $1 - 1) k`, [ROLES]);
   await owner.query(`INSERT INTO entitlement (system_key, key, name, privileged) SELECT 's' || k, 'user', 'User', k = 0 FROM generate_series(0, $1 - 1) k`, [ROLES]);
   await owner.query(`INSERT INTO role (key, latest_version) SELECT 'r' || k, 1 FROM generate_series(0, $1 - 1) k`, [ROLES]);
