@@ -24,7 +24,8 @@ describe('certification deadlines and schedules', () => {
     (await stack.owner.query(`SELECT * FROM certification_item WHERE campaign_id = $1 ORDER BY identity_key`, [campaignId])).rows;
 
   it('keep: one reminder digest per reviewer, then undecided items are recorded as not reviewed and the campaign completes', async () => {
-    const c = await api.start({ ...base, dueAt: inSeconds(7), deadlinePolicy: 'keep' });
+    // The reminder (4 s before due) must fall after activation even on a loaded machine.
+    const c = await api.start({ ...base, dueAt: inSeconds(14), deadlinePolicy: 'keep' });
     await api.waitCampaign(c.id, 'active');
     const t = await temporalClient();
     try {
