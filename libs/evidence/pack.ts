@@ -50,10 +50,13 @@ class PackWriter {
   readonly zip = new ZipFile();
   readonly files: PackStats['files'] = [];
 
+  /** Every entry carries the pack's own time (ZIP times are local and to 2 s; the exact time is in checkpoint.json). */
+  constructor(private readonly at: Date) {}
+
   addText(name: string, text: string): void {
     const buf = Buffer.from(text, 'utf8');
     this.files.push({ name, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') });
-    this.zip.addBuffer(buf, name, { mtime: new Date(0) });
+    this.zip.addBuffer(buf, name, { mtime: this.at });
   }
 
   /** Streams lines into one entry with back-pressure; the ZIP reads it when its turn comes. */
@@ -61,7 +64,7 @@ class PackWriter {
     const stream = new PassThrough();
     const hash = createHash('sha256');
     let bytes = 0;
-    this.zip.addReadStream(stream, name, { mtime: new Date(0) });
+    this.zip.addReadStream(stream, name, { mtime: this.at });
     for await (const text of lines) {
       const buf = Buffer.from(text, 'utf8');
       hash.update(buf);
@@ -113,7 +116,7 @@ export async function writePack(deps: PackDeps, describe: (head: Checkpoint | nu
   const used = new Set(segments.flatMap((s) => [s.afterCheckpoint, s.throughCheckpoint]));
   const checkpoints = [...new Map(bounds.filter((c) => used.has(c.seq)).map((c) => [c.seq, c])).values()];
 
-  const w = new PackWriter();
+  const w = new PackWriter(generatedAt);
   w.zip.outputStream.pipe(out);
   w.addText('summary.html', content.summaryHtml);
   w.addText('changes.csv', content.changesCsv);
