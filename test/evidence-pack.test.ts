@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,10 +209,21 @@ describe('evidence pack and anchored checkpoints', () => {
     expect((await api.get('/api/v1/audit/verify', 'aud')).body).toMatchObject({ valid: true, checkpoints: { valid: true } });
   });
 
-  it('writes checkpoints on schedule, each signed with the service key', async () => {
+  it('writes checkpoints on schedule, each signed with the service key, to the file and the HTTP sink', async () => {
+    const received: unknown[] = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const dir = join(work, 'scheduled');
     const config = stack.auth.config;
-    const scheduled = await startApi({ ...config, checkpoints: { ...config.checkpoints, interval: '500ms', dir } });
+    const httpSinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/checkpoints`;
+    const scheduled = await startApi({ ...config, checkpoints: { ...config.checkpoints, interval: '500ms', dir, httpSinkUrl } });
     try {
       await new Promise((r) => setTimeout(r, 1800));
       const service = scheduled.app.get(CheckpointService);
@@ -219,8 +232,11 @@ describe('evidence pack and anchored checkpoints', () => {
       expect(await service.verifyAll()).toMatchObject({ valid: true, checked: stored.length });
       const head = await stack.owner.query('SELECT seq::text AS seq, hash FROM audit_event ORDER BY audit_event.seq DESC LIMIT 1');
       expect(stored.at(-1)?.checkpoint).toMatchObject(head.rows[0]);
+      expect(received.length).toBeGreaterThanOrEqual(stored.length - 1);
+      expect(received[0]).toEqual(stored[0].checkpoint);
     } finally {
       await scheduled.close();
+      sink.close();
     }
   });
 
