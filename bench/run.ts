@@ -6,6 +6,7 @@ import * as requests from './requests.bench';
 import * as importBench from './import.bench';
 import * as leaver from './leaver.bench';
 import * as evidence from './evidence.bench';
+import * as evidenceCampaign from './evidence-campaign.bench';
 import * as certification from './certification.bench';
 import { startBenchServices, type BenchResult, type BenchServices } from './support';
 
@@ -22,6 +23,7 @@ const benches: Bench[] = [
   { name: 'import', run: (s) => importBench.run(s) },
   { name: 'leaver', run: (s) => leaver.run(s) },
   { name: 'evidence', run: (s) => evidence.run(s) },
+  { name: 'evidence-campaign', run: (s) => evidenceCampaign.run(s) },
   { name: 'certification', run: (s) => certification.run(s) },
 ];
 
