@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
@@ -15,15 +15,23 @@ import { extractTo, unzip } from './support/unzip';
 const PACK_FILES = ['SHA256SUMS', 'SHA256SUMS.sig', 'chain.jsonl', 'changes.csv', 'checkpoint.json', 'ledger.jsonl', 'summary.html', 'verify.mjs'];
 
 /** Runs the pack's own verifier in `dir`, as an auditor would: a bare `node verify.mjs`, no service, no packages. */
-function verifyPack(dir: string, ...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, ['verify.mjs', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+// Asynchronous on purpose: a synchronous child process would stall this process's event loop, and
+// with it the in-process API's keep-alive timers, so the next request could meet a reset socket.
+function runNode(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+function verifyPack(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  return runNode(['verify.mjs', ...args], dir);
 }
 
 /** A tampered pack checked with a trusted copy of the verifier (the auditor's, whose checksum they kept). */
-function verifyWith(verifier: string, dir: string): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [verifier, dir], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+function verifyWith(verifier: string, dir: string): Promise<{ code: number; out: string }> {
+  return runNode([verifier, dir]);
 }
 
 /**
@@ -111,7 +119,7 @@ describe('evidence pack and anchored checkpoints', () => {
     expect(readdirSync(packDir).sort()).toEqual(PACK_FILES);
     const verifier = readFileSync(join(packDir, 'verify.mjs'), 'utf8');
     expect(verifier.match(/from '[^']+'/g)?.every((m) => m.startsWith("from 'node:"))).toBe(true);
-    const { code, out } = verifyPack(packDir);
+    const { code, out } = await verifyPack(packDir);
     expect(out).toContain('VERDICT: VERIFIED');
     expect(code).toBe(0);
     expect(out).toMatch(/checkpoint\.json: 3 of 3 checkpoint signatures valid/);
@@ -134,7 +142,7 @@ describe('evidence pack and anchored checkpoints', () => {
     expect(ledger.filter((r) => r.action === 'task.completed')).toHaveLength(6);
   });
 
-  it('names the file (and the row) when one byte of any file is changed', () => {
+  it('names the file (and the row) when one byte of any file is changed', async () => {
     for (const file of PACK_FILES) {
       const dir = join(work, `byte-${file}`);
       cpSync(packDir, dir, { recursive: true });
@@ -144,7 +152,7 @@ describe('evidence pack and anchored checkpoints', () => {
       while (!/[a-zA-Z]/.test(String.fromCharCode(buf[i]))) i++;
       buf[i] ^= 0x20;
       writeFileSync(join(dir, file), buf);
-      const { code, out } = verifyWith(join(packDir, 'verify.mjs'), dir);
+      const { code, out } = await verifyWith(join(packDir, 'verify.mjs'), dir);
       expect({ file, code }).toEqual({ file, code: 1 });
       expect(out).toContain('VERDICT: FAILED');
       expect(out).toContain(`- ${file}`);
@@ -155,16 +163,16 @@ describe('evidence pack and anchored checkpoints', () => {
     const lines = readFileSync(join(dir, 'ledger.jsonl'), 'utf8').split('\n');
     lines[2] = lines[2].replace('"name":"', '"name":"X');
     writeFileSync(join(dir, 'ledger.jsonl'), lines.join('\n'));
-    expect(verifyWith(join(packDir, 'verify.mjs'), dir).out).toMatch(/ledger\.jsonl line 3 \(seq \d+\): hash does not match the row content/);
+    expect((await verifyWith(join(packDir, 'verify.mjs'), dir)).out).toMatch(/ledger\.jsonl line 3 \(seq \d+\): hash does not match the row content/);
     // The readable `details` must say what the hashed `detailsText` says.
     const misleading = readFileSync(join(packDir, 'ledger.jsonl'), 'utf8').split('\n');
     const row = JSON.parse(misleading[0]);
     misleading[0] = JSON.stringify({ ...row, details: { ...row.details, forged: true } });
     writeFileSync(join(dir, 'ledger.jsonl'), misleading.join('\n'));
-    expect(verifyWith(join(packDir, 'verify.mjs'), dir).out).toMatch(/ledger\.jsonl line 1 \(seq \d+\): hash does not match the row content/);
+    expect((await verifyWith(join(packDir, 'verify.mjs'), dir)).out).toMatch(/ledger\.jsonl line 1 \(seq \d+\): hash does not match the row content/);
   });
 
-  it('names the change whose ledger line was deleted', () => {
+  it('names the change whose ledger line was deleted', async () => {
     const dir = join(work, 'deleted');
     cpSync(packDir, dir, { recursive: true });
     const lines = readFileSync(join(dir, 'ledger.jsonl'), 'utf8').trim().split('\n');
@@ -172,7 +180,7 @@ describe('evidence pack and anchored checkpoints', () => {
     const seq = JSON.parse(lines[gone]).seq;
     lines.splice(gone, 1);
     writeFileSync(join(dir, 'ledger.jsonl'), `${lines.join('\n')}\n`);
-    const { code, out } = verifyPack(dir);
+    const { code, out } = await verifyPack(dir);
     expect(code).toBe(1);
     expect(out).toMatch(new RegExp(`changes\\.csv line \\d+: cites ledger row ${seq}, which is not in ledger\\.jsonl`));
     expect(out).toContain('- ledger.jsonl: SHA-256 differs');
@@ -191,11 +199,11 @@ describe('evidence pack and anchored checkpoints', () => {
     cp.publicKeyPem = forged.publicKeyPem;
     cp.checkpoints = cp.checkpoints.map((c: { seq: string; hash: string; at: string }) => signCheckpoint(forged, c, new Date(c.at)));
     writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(cp));
-    const pinned = verifyPack(dir, '--key', join(work, 'service-key.pem'));
+    const pinned = await verifyPack(dir, '--key', join(work, 'service-key.pem'));
     expect(pinned.code).toBe(1);
     expect(pinned.out).toContain('checkpoint.json: the public key in the pack is not the key given with --key');
     expect(pinned.out).toMatch(/checkpoint\.json checkpoint 1 \(seq \d+, .*\): signature does not verify/);
-    expect(verifyPack(packDir, '--key', join(work, 'service-key.pem')).code).toBe(0);
+    expect((await verifyPack(packDir, '--key', join(work, 'service-key.pem'))).code).toBe(0);
 
     // A forged line appended to the file sink: /audit/verify names it.
     const fake = signCheckpoint(forged, { seq: '1', hash: 'f'.repeat(64) }, new Date());
@@ -295,7 +303,7 @@ describe('evidence pack and anchored checkpoints', () => {
     expect(v.checkpoints.firstBad.reason).toMatch(/the checkpoint signed [0-9a-f]{64}: the table was rewritten after/);
 
     const dir = await packOf('P1', 'rewritten');
-    const { code, out } = verifyPack(dir);
+    const { code, out } = await verifyPack(dir);
     expect(code).toBe(1);
     expect(out).toMatch(/chain\.jsonl line \d+ \(seq \d+\): hash differs from the checkpoint signed at .*: the ledger was rewritten after it/);
   });
