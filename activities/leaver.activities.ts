@@ -4,24 +4,16 @@ import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
 import { deprovisionDueAt } from '../libs/domain/sla';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
+import { Request } from '../libs/requests/entities/request.entity';
+import { lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
 import { cancelPendingRequestsOf, rerouteApprovalsOf, slaReport, type LeaverTaskRow } from './leaver-support';
 import { revokeAccess } from '../libs/access/access-writer';
 import { openTasks, type OpenedTask } from '../libs/requests/open-tasks';
 
-interface RequestRow {
-  id: string;
-  status: string;
-  identity_key: string;
-  workflow_id: string;
-  effective_at: Date | null;
-}
-
-const lock = async (tx: EntityManager, requestId: string): Promise<RequestRow> => {
-  const [r] = await tx.execute<RequestRow[]>(
-    'SELECT id, status, identity_key, workflow_id, effective_at FROM request WHERE id = ? FOR UPDATE',
-    [requestId],
-  );
+/** The request's row lock, as every writer of a request takes it first (libs/requests/request-locks.ts). */
+const lock = async (tx: EntityManager, requestId: string): Promise<Request> => {
+  const r = await lockRequest(tx, requestId);
   if (!r) throw ApplicationFailure.nonRetryable(`request ${requestId} not found`, 'RequestNotFound');
   return r;
 };
@@ -37,10 +29,9 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
   return {
     /** The request as the intake wrote it: a start re-driven after the leaver closed finds it closed. */
     async beginLeaver(input: { requestId: string }): Promise<{ status: string; effectiveAt: string; outcome: string | null }> {
-      const [r] = await fork().execute<(RequestRow & { outcome: string | null })[]>(
-        'SELECT id, status, identity_key, workflow_id, effective_at, outcome FROM request WHERE id = ?', [input.requestId]);
+      const r = await fork().findOne(Request, { id: input.requestId });
       if (!r) throw ApplicationFailure.nonRetryable(`request ${input.requestId} not found`, 'RequestNotFound');
-      return { status: r.status, effectiveAt: new Date(r.effective_at ?? Date.now()).toISOString(), outcome: r.outcome };
+      return { status: r.status, effectiveAt: (r.effectiveAt ?? new Date()).toISOString(), outcome: r.outcome };
     },
 
     /**
@@ -57,9 +48,9 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
           return { status: r.status, tasks: rows.map(toPlan), cancelledRequests: [] };
         }
         const now = new Date();
-        await tx.execute(`UPDATE identity SET status = 'terminated', end_date = current_date, updated_at = now() WHERE key = ?`, [r.identity_key]);
-        const held = await catalog.currentRoles(tx, r.identity_key);
-        const cancelled = await cancelPendingRequestsOf(tx, r.identity_key, r.id);
+        await tx.execute(`UPDATE identity SET status = 'terminated', end_date = current_date, updated_at = now() WHERE key = ?`, [r.identityKey]);
+        const held = await catalog.currentRoles(tx, r.identityKey);
+        const cancelled = await cancelPendingRequestsOf(tx, r.identityKey, r.id);
         // Recorded access, plus what a cancelled joiner/mover already carried out or has in flight.
         const bySystem = new Map<string, Set<string>>();
         const add = (system: string, entitlement: string) => bySystem.set(system, (bySystem.get(system) ?? new Set()).add(entitlement));
@@ -70,20 +61,21 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
           system: s.key, action: 'revoke' as const, entitlements: [...bySystem.get(s.key)!], channel: s.channel,
           dueAt: deprovisionDueAt(now, s.deprovisionSlaHours), urgent: input.urgent,
         }));
-        await tx.execute(`UPDATE request SET status = 'deprovisioning', updated_at = now() WHERE id = ?`, [r.id]);
+        r.status = 'deprovisioning';
+        await tx.flush();
 
-        const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id };
-        await recordAuditEvent(tx, { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identity_key },
+        const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflowId };
+        await recordAuditEvent(tx, { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identityKey },
           details: { at: now.toISOString() }, idempotencyKey: `request:${r.id}:identity-terminated` });
         for (const c of cancelled) {
           await recordAuditEvent(tx, { ...base, action: 'request.cancelled', subject: { type: 'request', id: c.id },
             requestId: c.id, workflowId: c.workflowId, details: { reason: 'leaver', leaverRequestId: r.id, cancelledTasks: c.taskIds },
             idempotencyKey: `request:${c.id}:cancelled` });
         }
-        const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflow_id, identityKey: r.identity_key }, plans);
-        await rerouteApprovalsOf(tx, r.identity_key, r.id);
+        const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey }, plans);
+        await rerouteApprovalsOf(tx, r.identityKey, r.id);
         await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
-          details: { identity: r.identity_key, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
+          details: { identity: r.identityKey, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },
           idempotencyKey: `request:${r.id}:effective` });
         return { status: 'deprovisioning', tasks, cancelledRequests: cancelled.map((c) => c.id) };
       });
@@ -96,18 +88,15 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
         const rows = await tx.execute<LeaverTaskRow[]>('SELECT * FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
         const report = slaReport(rows);
         if (r.status !== 'deprovisioning') return report;
-        await tx.execute(
-          `UPDATE request SET status = 'completed', outcome = ?, completed_at = now(), updated_at = now(),
-                  changes = changes || jsonb_build_object('sla', ?::jsonb) WHERE id = ?`,
-          [report.outcome, JSON.stringify(report.systems), r.id],
-        );
-        const revoked = await revokeAccess(tx, r.identity_key, { all: true }, {
-          actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflow_id, approvedBy: [], reason: 'leaver',
+        Object.assign(r, { status: 'completed', outcome: report.outcome, completedAt: new Date(), changes: { ...r.changes, sla: report.systems } });
+        await tx.flush();
+        const revoked = await revokeAccess(tx, r.identityKey, { all: true }, {
+          actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflowId, approvedBy: [], reason: 'leaver',
           tasks: rows.map((t) => ({ taskId: t.id, system: t.system_key, attestedBy: t.completed_by })),
           idempotencyKey: `request:${r.id}:access-revoked`,
         });
         await recordAuditEvent(tx, {
-          actor: SYSTEM_ACTORS.worker, action: 'request.completed', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflow_id,
+          actor: SYSTEM_ACTORS.worker, action: 'request.completed', subject: { type: 'request', id: r.id }, requestId: r.id, workflowId: r.workflowId,
           details: { kind: 'leaver', outcome: report.outcome, systems: report.systems, revokedAssignments: revoked.map((x) => x.id) },
           idempotencyKey: `request:${r.id}:completed`,
         });
