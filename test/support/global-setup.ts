@@ -8,6 +8,7 @@ import { startTemporalDevServer } from '../../libs/devstack/temporal-server';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findTemporalCli } from '../../libs/temporal/cli-binary';
+import { findChromium } from '../../libs/devstack/chromium';
 
 /**
  * Starts the real services once per test run: an embedded PostgreSQL (or the one in
@@ -23,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(dataDir, 0o755);
   const cliPath = findTemporalCli({ log });
   if (!cliPath) throw new Error('No Temporal CLI (install Go to build it, or set TEMPORAL_CLI)');
+  // The web app's browser tests need Chromium: found or installed here once, never skipped.
+  const chromium = findChromium(log);
 
   const [db, temporal] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir, port, log })),
@@ -55,6 +58,7 @@ export default async function globalSetup(): Promise<void> {
     JML_TEST_SERVICE_URL: db.serviceUrl,
     JML_TEST_TEMPORAL_ADDRESS: temporal.address,
     JML_TEST_TEMPORAL_CLI: cliPath,
+    JML_TEST_CHROMIUM: chromium,
   });
   (globalThis as Record<string, unknown>).__JML_STACK__ = { db, temporal };
 }

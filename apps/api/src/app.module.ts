@@ -17,6 +17,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ReportsModule } from './reports/reports.module';
 import { CertificationsModule } from './certifications/certifications.module';
+import { WebAppModule } from './web/web-app.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,8 @@ export class AppModule {
         EvidenceModule,
         ReportsModule,
         CertificationsModule,
+        // Last: its middleware runs after the security headers and the session.
+        WebAppModule,
       ],
       controllers: [HealthController],
     };

@@ -10,6 +10,7 @@ import { Public } from '../common/public.decorator';
 import { Roles } from '../auth/policy';
 import { CheckpointService } from './checkpoint.service';
 import { AuditExportQueryDto, AuditQueryDto } from './audit.dto';
+import { AuditPageDto, VerifyResultDto } from './audit-responses.dto';
 
 const AUDIT_CURSOR = cursorCodec('audit', ['int']);
 
@@ -26,6 +27,7 @@ export class AuditController {
   @Get()
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Query the ledger (oldest first) by subject, actor, action, request, campaign and time' })
+  @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() q: AuditQueryDto) {
     const limit = pageLimit(q.limit);
     const rows = await queryAudit(this.em, auditFilterOf(q), { afterSeq: AUDIT_CURSOR.decode(q.cursor)?.[0] ?? null }, limit + 1);
@@ -38,9 +40,8 @@ export class AuditController {
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Recompute the whole hash chain and check every signed checkpoint against it' })
   @ApiOkResponse({
-    description:
-      '`{ valid, rowsChecked, head, firstBadRow, durationMs, checkpoints: { checked, valid, latest, firstBad: { line, seq, at, reason } } }`: ' +
-      '`valid` is false when a row does not match its hash or link, or when a stored checkpoint is forged or no longer matches the table (a rewritten table).',
+    type: VerifyResultDto,
+    description: '`valid` is false when a row does not match its hash or link, or when a stored checkpoint is forged or no longer matches the table (a rewritten table).',
   })
   async verify() {
     const [ledger, checkpoints] = await Promise.all([verifyLedger(this.em.fork()), this.checkpoints.verifyAll()]);

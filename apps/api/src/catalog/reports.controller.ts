@@ -4,6 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { accessReport, sodReport } from '../../../../libs/catalog/reports.service';
 import { Roles } from '../auth/policy';
 import { AccessReportQuery, ListQuery } from './queries';
+import { SodReportDto } from './report-responses';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -22,7 +23,7 @@ export class CatalogReportsController {
   /** Detective SoD over everyone's current access, against the rules in force. */
   @Get('sod')
   @Roles('auditor', 'admin')
-  @ApiOkResponse({ description: '{ generatedAt, rulesEvaluated, identitiesEvaluated, identitiesInConflict, items: [{ identity, name, findings }], nextCursor }' })
+  @ApiOkResponse({ type: SodReportDto })
   sod(@Query() q: ListQuery) {
     return sodReport(this.em, q);
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { PageQueryDto } from '../common/paging.dto';
 import { DecisionsService } from './decisions.service';
 import { IntakeService } from './intake.service';
 import { RequestReadService } from './read.service';
 import { AcceptedRequestDto, CancelDto, DecisionDto, JoinerRequestDto, MoverRequestDto, RequestListQueryDto } from './requests.dto';
+import { ApprovalPageDto, DecisionResultDto, RequestDetailDto, RequestPageDto } from './responses.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -40,6 +41,7 @@ export class RequestsController {
   @Get('requests')
   @Authenticated()
   @ApiOperation({ summary: 'Requests the caller is involved in (all of them for admins and auditors)' })
+  @ApiOkResponse({ type: RequestPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: RequestListQueryDto) {
     return this.read.listRequests(p, q);
   }
@@ -47,6 +49,7 @@ export class RequestsController {
   @Get('requests/:id')
   @Authenticated()
   @ApiOperation({ summary: 'Status, diff, SoD findings, approvals with named decisions, tasks and timeline' })
+  @ApiOkResponse({ type: RequestDetailDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
     return this.read.getRequest(p, id);
   }
@@ -55,6 +58,7 @@ export class RequestsController {
   @HttpCode(201)
   @Authenticated()
   @ApiOperation({ summary: 'Approve or reject the open step (eligible approvers only; never the subject or requester)' })
+  @ApiCreatedResponse({ type: DecisionResultDto })
   decide(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: DecisionDto) {
     return this.decisions.decide(p, id, dto);
   }
@@ -70,6 +74,7 @@ export class RequestsController {
   @Get('approvals')
   @Authenticated()
   @ApiOperation({ summary: 'My pending approval items, each with its access diff' })
+  @ApiOkResponse({ type: ApprovalPageDto })
   approvals(@CurrentPrincipal() p: Principal, @Query() q: PageQueryDto) {
     return this.read.approvals(p, q);
   }

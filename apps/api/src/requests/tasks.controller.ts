@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { completeTask } from './complete-task';
 import { actorOf, Authenticated, CurrentPrincipal, type Principal } from '../auth/policy';
 import { OutboxRelayService } from './outbox-relay.service';
 import { RequestReadService } from './read.service';
 import { CompleteTaskDto, TaskListQueryDto } from './requests.dto';
+import { TaskDto, TaskPageDto } from './responses.dto';
 import { taskView } from './views';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -23,12 +24,14 @@ export class TasksController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'Downstream tasks: those of systems I own (all of them for admins and auditors)' })
+  @ApiOkResponse({ type: TaskPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: TaskListQueryDto) {
     return this.read.listTasks(p, q);
   }
 
   @Get(':id')
   @Authenticated()
+  @ApiOkResponse({ type: TaskDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
     return this.read.getTask(p, id);
   }
@@ -37,6 +40,7 @@ export class TasksController {
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: "Named attestation by an owner of the task's system (never the task's subject)" })
+  @ApiOkResponse({ type: TaskDto })
   async complete(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CompleteTaskDto) {
     const { task, outboxId } = await completeTask(this.em, { taskId: id, by: actorOf(p), note: dto.note, externalRef: dto.externalRef, requireOwner: true });
     this.relay.kick([outboxId]);
