@@ -5,7 +5,7 @@ import { TimelineActorDto, TimelineSubjectDto } from '../requests/responses.dto'
 export class AuditRowDto {
   @ApiProperty({ description: 'position in the hash chain' }) seq!: string;
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'UTC, to the microsecond' }) occurredAt!: string;
   @ApiProperty({ type: TimelineActorDto }) actor!: TimelineActorDto;
   @ApiProperty({ example: 'approval.approved' }) action!: string;
   @ApiProperty({ type: TimelineSubjectDto }) subject!: TimelineSubjectDto;
@@ -13,6 +13,7 @@ export class AuditRowDto {
   @ApiProperty({ type: String, nullable: true }) campaignId!: string | null;
   @ApiProperty({ type: String, nullable: true }) workflowId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ description: 'the text the hash covers: PostgreSQL\'s canonical jsonb text of details' }) detailsText!: string;
   @ApiProperty() idempotencyKey!: string;
   @ApiProperty({ description: 'hash of the previous row (hex)' }) prevHash!: string;
   @ApiProperty({ description: 'hash of this row, covering its content and prevHash (hex)' }) hash!: string;

@@ -919,7 +919,10 @@ export interface components {
             seq: string;
             /** Format: uuid */
             id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description UTC, to the microsecond
+             */
             occurredAt: string;
             actor: components["schemas"]["TimelineActorDto"];
             /** @example approval.approved */
@@ -931,6 +934,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description the text the hash covers: PostgreSQL's canonical jsonb text of details */
+            detailsText: string;
             idempotencyKey: string;
             /** @description hash of the previous row (hex) */
             prevHash: string;
