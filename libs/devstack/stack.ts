@@ -14,6 +14,8 @@ import { startTemporalDevServer, type TemporalDevServer } from './temporal-serve
  * (compiled, from `dist/`). Each piece is stopped in reverse order.
  */
 export interface StackUrls {
+  /** The web application (served by the API at its root). */
+  web: string;
   api: string;
   docs: string;
   temporalUi: string | null;
@@ -144,6 +146,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
     const apiUrl = `http://localhost:${config.port}`;
     return {
       urls: {
+        web: `${apiUrl}/`,
         api: `${apiUrl}/api/v1`,
         docs: `${apiUrl}/docs`,
         temporalUi: temporal?.uiUrl ?? null,

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     [
       '',
       'JML governance service is running:',
+      `  Web app         ${urls.web}${urls.devIdp ? '   (dev IdP: sign in as any identity, no password)' : ''}`,
       `  API             ${urls.api}`,
       `  OpenAPI docs    ${urls.docs}`,
       `  Temporal UI     ${urls.temporalUi ?? '(external Temporal: use its own UI)'}`,
