@@ -6,8 +6,34 @@ import { LeaverActions } from '../../actions/LeaverActions';
 import { Page } from '../../components/Page';
 import { Empty, QueryView } from '../../components/States';
 import { usePeopleNames } from '../../lib/catalog';
-import { formatTime } from '../../lib/time';
+import { formatTime, fromNow } from '../../lib/time';
+import { REASON_WORDS, words } from '../../lib/words';
 import { LeaverForm } from './LeaverForm';
+
+/** One scheduled leaver: when access ends (its detail carries the effective time and reason), and HR's actions. */
+function ScheduledLeaverCard({ id, identity, name, createdAt }: { id: string; identity: string; name: string; createdAt: string }) {
+  const detail = useQuery({ queryKey: ['request', id], queryFn: () => unwrap(api.GET('/api/v1/requests/{id}', { params: { path: { id } } })) });
+  const reason = detail.data?.changes.reason;
+  return (
+    <Card variant="outlined" component="article" aria-label={`Leaver ${name}`}>
+      <CardContent>
+        <Typography variant="h6" component="h3">
+          <Link component={RouterLink} to={`/requests/${id}`}>
+            {name} ({identity})
+          </Link>
+        </Typography>
+        <Typography>
+          Access ends {detail.data ? `${formatTime(detail.data.effectiveAt)} (${fromNow(detail.data.effectiveAt)})` : '…'}
+          {typeof reason === 'string' && ` · ${words(REASON_WORDS, reason)}`}
+        </Typography>
+        <Typography sx={{ mb: 1 }} color="text.secondary">
+          Requested {formatTime(createdAt)}.
+        </Typography>
+        <LeaverActions requestId={id} status="scheduled" />
+      </CardContent>
+    </Card>
+  );
+}
 
 function ScheduledLeavers() {
   const query = useQuery({
@@ -25,17 +51,7 @@ function ScheduledLeavers() {
         ) : (
           <Stack spacing={2}>
             {items.map((r) => (
-              <Card key={r.id} variant="outlined" component="article" aria-label={`Leaver ${names[r.identity]}`}>
-                <CardContent>
-                  <Typography variant="h6" component="h3">
-                    <Link component={RouterLink} to={`/requests/${r.id}`}>
-                      {names[r.identity]} ({r.identity})
-                    </Link>
-                  </Typography>
-                  <Typography sx={{ mb: 1 }}>Requested {formatTime(r.createdAt)}.</Typography>
-                  <LeaverActions requestId={r.id} status={r.status} />
-                </CardContent>
-              </Card>
+              <ScheduledLeaverCard key={r.id} id={r.id} identity={r.identity} name={names[r.identity]} createdAt={r.createdAt} />
             ))}
           </Stack>
         )
