@@ -132,6 +132,26 @@ describe('web app: every page, served by the API, accessible', () => {
     await page.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
   });
 
+  it('first load (cold cache, signed in) shows the home page within 10 s, and reports the time', async () => {
+    const state = await page.context().storageState();
+    const cold = await browser.newContext({ baseURL: stack.url, storageState: state, timezoneId: 'Europe/Paris' });
+    try {
+      const fresh = await cold.newPage();
+      const started = Date.now();
+      await fresh.goto('/');
+      await fresh.getByRole('heading', { name: /^Hello, / }).waitFor();
+      await fresh.getByText(/^\d+\+?$/).first().waitFor();
+      const ms = Date.now() - started;
+      const transferred = await fresh.evaluate(() =>
+        performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation')).reduce((n, e) => n + ((e as PerformanceResourceTiming).transferSize || 0), 0),
+      );
+      process.stderr.write(`[web] first load of / to counts shown: ${ms} ms, ${Math.round(transferred / 1024)} KiB transferred\n`);
+      expect(ms).toBeLessThan(10_000);
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('shows times in the viewer zone with the offset, and an error state (not a blank page) when the API fails', async () => {
     await page.goto(`/requests/${requestId}`);
     // The browser runs in Europe/Paris (support/web.ts): every time carries its offset.
