@@ -1,7 +1,12 @@
 /// <reference lib="dom" />
 // (page.evaluate callbacks run in the browser)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem } from './requests-fixture';
+import { extractTo, unzip } from './support/unzip';
 import { launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
 
 /**
@@ -91,6 +96,7 @@ describe('web app: every page, served by the API, accessible', () => {
     ['audit-ledger', () => '/audit', 'asked for this request'],
     ['audit-verify', () => '/audit/verify', 'Check the audit trail'],
     ['audit-reports', () => '/audit/reports', 'hold conflicting access today'],
+    ['audit-evidence', () => '/audit/evidence', 'node verify.mjs'],
     ['catalog-systems', () => '/catalog/systems', 'prescriber · privileged'],
     ['catalog-roles', () => '/catalog/roles', 'ehr-clinician'],
     ['catalog-role-versions', () => '/catalog/roles/ehr-clinician', 'Version 1'],
@@ -112,6 +118,25 @@ describe('web app: every page, served by the API, accessible', () => {
     }
     await screenshot(page, name);
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('an auditor downloads an evidence pack from the audit page, and its own verifier says VERIFIED offline', async () => {
+    const { context, page: audra } = await signIn(browser, stack.url, 'aud', '/audit/evidence');
+    try {
+      const form = audra.getByRole('form', { name: 'Evidence pack' });
+      await form.getByRole('combobox', { name: 'Person' }).fill('Pat');
+      await audra.getByRole('option', { name: /Pat Person \(p1\)/ }).click();
+      const [download] = await Promise.all([audra.waitForEvent('download'), form.getByRole('link', { name: 'Download evidence pack' }).click()]);
+      const dir = mkdtempSync(join(tmpdir(), 'jml-web-evidence-'));
+      const zip = join(dir, 'pack.zip');
+      await download.saveAs(zip);
+      const files = extractTo(await unzip(readFileSync(zip)), join(dir, 'pack'));
+      const r = spawnSync(process.execPath, ['verify.mjs'], { cwd: files, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+      expect(`${r.stdout}${r.stderr}`).toContain('VERDICT: VERIFIED');
+      expect(r.status).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('is keyboard operable: skip link, then the main navigation by Tab', async () => {

@@ -8,6 +8,7 @@ import { csvLine } from '../../../../libs/csv/csv';
 import { MANUAL_EFFORT_CSV_COLUMNS, manualEffortCsvValues, manualEffortReport } from '../../../../libs/reports/manual-effort';
 import { Roles } from '../auth/policy';
 import { ManualEffortQueryDto } from './manual-effort.dto';
+import { ManualEffortReportDto } from './manual-effort-responses';
 
 const DEFAULT_PERIOD_MS = 90 * 86_400_000;
 
@@ -25,6 +26,7 @@ export class ManualEffortController {
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Manual tasks per system and channel: counts, time to attest, overdue, escalations, effort and cost, yearly projection, ranked' })
   @ApiOkResponse({
+    type: ManualEffortReportDto,
     description:
       '`{ from, to, periodDays, currency, defaults: { minutesPerTask, hourlyCost, currency, source }, method, items: [{ rank, system, systemName, channel, ' +
       'tasks: { grant, revoke, total, cancelled, open }, hoursToAttest: { median, p95, attested }, overdue, escalations, ' +

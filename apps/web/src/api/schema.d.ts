@@ -229,8 +229,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the whole hash chain; names the first row that does not match */
+        /** Recompute the whole hash chain and check every signed checkpoint against it */
         get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoint-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Ed25519 public key that signs ledger checkpoints (no sign-in) */
+        get: operations["AuditController_checkpointKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -589,6 +606,40 @@ export interface paths {
             cookie?: never;
         };
         get: operations["CatalogReportsController_sod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evidence pack of an identity over a period: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS */
+        get: operations["EvidenceController_pack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/manual-effort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Manual tasks per system and channel: counts, time to attest, overdue, escalations, effort and cost, yearly projection, ranked */
+        get: operations["ManualEffortController_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -956,8 +1007,30 @@ export interface components {
             /** @description what does not match, in words */
             reason: string;
         };
+        CheckpointRefDto: {
+            seq: string;
+            hash: string;
+            /** Format: date-time */
+            at: string;
+        };
+        BadCheckpointDto: {
+            /** @description line of the checkpoint file */
+            line: number;
+            seq: string | null;
+            at: string | null;
+            /** @description forged, or the table no longer matches it, in words */
+            reason: string;
+        };
+        CheckpointCheckDto: {
+            /** @description stored signed checkpoints examined */
+            checked: number;
+            valid: boolean;
+            /** @description the newest genuine checkpoint that matches the table */
+            latest: components["schemas"]["CheckpointRefDto"] | null;
+            firstBad: components["schemas"]["BadCheckpointDto"] | null;
+        };
         VerifyResultDto: {
-            /** @description every row matches its hash and links to its predecessor */
+            /** @description every row matches its hash and links to its predecessor, and every signed checkpoint matches */
             valid: boolean;
             rowsChecked: number;
             /** @description the last row of the chain */
@@ -966,6 +1039,8 @@ export interface components {
             firstBadRow: components["schemas"]["BadRowDto"] | null;
             /** @description milliseconds */
             durationMs: number;
+            /** @description signed checkpoints kept outside the database, checked against the table */
+            checkpoints: components["schemas"]["CheckpointCheckDto"];
         };
         MePrincipalDto: {
             /** @enum {string} */
@@ -1134,6 +1209,12 @@ export interface components {
             name: string;
             privileged: boolean;
         };
+        ManualEffortResponse: {
+            /** @description null = the configured default */
+            minutesPerTask: number | null;
+            /** @description null = the configured default */
+            hourlyCost: number | null;
+        };
         SystemResponse: {
             key: string;
             name: string;
@@ -1143,6 +1224,7 @@ export interface components {
             target: string | null;
             deprovisionSlaHours: number;
             entitlements: components["schemas"]["EntitlementResponse"][];
+            manualEffort: components["schemas"]["ManualEffortResponse"];
         };
         SystemPage: {
             items: components["schemas"]["SystemResponse"][];
@@ -1155,6 +1237,18 @@ export interface components {
             name: string;
             /** @default false */
             privileged: boolean;
+        };
+        ManualEffortInput: {
+            /**
+             * @description Minutes one manual task takes on this system; null = the configured default (MANUAL_TASK_MINUTES)
+             * @example 15
+             */
+            minutesPerTask?: Record<string, never> | null;
+            /**
+             * @description Cost of one hour of the people doing the tasks; null = the configured default (MANUAL_HOURLY_COST)
+             * @example 55
+             */
+            hourlyCost?: Record<string, never> | null;
         };
         CreateSystemInput: {
             /** @example Electronic health record */
@@ -1176,6 +1270,8 @@ export interface components {
              */
             deprovisionSlaHours: number;
             entitlements: components["schemas"]["EntitlementInput"][];
+            /** @description Assumptions of the manual-effort report; omitted on PUT = unchanged */
+            manualEffort?: components["schemas"]["ManualEffortInput"];
             /** @example ehr */
             key: string;
         };
@@ -1199,6 +1295,8 @@ export interface components {
              */
             deprovisionSlaHours: number;
             entitlements: components["schemas"]["EntitlementInput"][];
+            /** @description Assumptions of the manual-effort report; omitted on PUT = unchanged */
+            manualEffort?: components["schemas"]["ManualEffortInput"];
         };
         EntitlementRefResponse: {
             system: string;
@@ -1445,6 +1543,79 @@ export interface components {
             identitiesInConflict: number;
             items: components["schemas"]["SodReportItemDto"][];
             nextCursor: string | null;
+        };
+        ManualEffortDefaultsDto: {
+            minutesPerTask: number;
+            hourlyCost: number;
+            currency: string;
+            source: string;
+        };
+        TaskCountsDto: {
+            grant: number;
+            revoke: number;
+            /** @description grant + revoke (cancelled excluded) */
+            total: number;
+            cancelled: number;
+            open: number;
+        };
+        HoursToAttestDto: {
+            /** @description hours, task created to attested */
+            median: number | null;
+            /** @description hours */
+            p95: number | null;
+            attested: number;
+        };
+        AssumptionsDto: {
+            minutesPerTask: number;
+            hourlyCost: number;
+            /** @enum {string} */
+            source: "system" | "default";
+        };
+        EffortDto: {
+            hours: number;
+            /** @description in the report currency */
+            cost: number;
+        };
+        YearlyDto: {
+            tasks: number;
+            hours: number;
+            cost: number;
+        };
+        ManualEffortItemDto: {
+            /** @description 1 = most effort */
+            rank: number;
+            system: string;
+            systemName: string;
+            /** @enum {string} */
+            channel: "queue" | "webhook" | "email";
+            tasks: components["schemas"]["TaskCountsDto"];
+            hoursToAttest: components["schemas"]["HoursToAttestDto"];
+            overdue: number;
+            escalations: number;
+            assumptions: components["schemas"]["AssumptionsDto"];
+            effort: components["schemas"]["EffortDto"];
+            /** @description the period projected to 365 days */
+            yearly: components["schemas"]["YearlyDto"];
+        };
+        ManualEffortTotalsDto: {
+            tasks: number;
+            hours: number;
+            cost: number;
+            yearly: components["schemas"]["YearlyDto"];
+        };
+        ManualEffortReportDto: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            periodDays: number;
+            /** @example EUR */
+            currency: string;
+            defaults: components["schemas"]["ManualEffortDefaultsDto"];
+            /** @description how the figures are computed, in words */
+            method: string;
+            items: components["schemas"]["ManualEffortItemDto"][];
+            totals: components["schemas"]["ManualEffortTotalsDto"];
         };
     };
     responses: never;
@@ -1967,6 +2138,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description `valid` is false when a row does not match its hash or link, or when a stored checkpoint is forged or no longer matches the table (a rewritten table). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1974,6 +2146,24 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["VerifyResultDto"];
                 };
+            };
+        };
+    };
+    AuditController_checkpointKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ algorithm: "Ed25519", keyId, publicKeyPem }`; keyId = first 16 hex of SHA-256 over the SPKI DER key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2714,6 +2904,8 @@ export interface operations {
                 role?: string;
                 system?: string;
                 provenance?: "request" | "imported";
+                /** @description A past moment, ISO-8601 with offset: the access held then (auditors sample a date); default: now */
+                at?: string;
             };
             header?: never;
             path?: never;
@@ -2721,7 +2913,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, ... }], nextCursor } */
+            /** @description { at, items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, revokedAt, revokedByRequest, revokeReason, ... }], nextCursor }; with ?at= the access held at that moment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,6 +2941,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SodReportDto"];
+                };
+            };
+        };
+    };
+    EvidenceController_pack: {
+        parameters: {
+            query?: {
+                /** @description Identity key: the pack covers this person's access changes (required unless campaign is given) */
+                identity?: string;
+                /** @description Period start (inclusive), ISO-8601 with offset; default: the beginning of the ledger */
+                from?: string;
+                /** @description Period end (exclusive), ISO-8601 with offset; default: now */
+                to?: string;
+                /** @description Certification campaign id (campaign packs: not available yet, see docs/evidence-pack.md) */
+                campaign?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A streamed ZIP (application/zip) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description identity missing, from not before to, or campaign (not available yet) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such identity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ManualEffortController_report: {
+        parameters: {
+            query?: {
+                /** @description Period start (inclusive), ISO-8601 with offset; default: 90 days before `to` */
+                from?: string;
+                /** @description Period end (exclusive), ISO-8601 with offset; default: now */
+                to?: string;
+                /** @description Only this system */
+                system?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ from, to, periodDays, currency, defaults: { minutesPerTask, hourlyCost, currency, source }, method, items: [{ rank, system, systemName, channel, tasks: { grant, revoke, total, cancelled, open }, hoursToAttest: { median, p95, attested }, overdue, escalations, assumptions: { minutesPerTask, hourlyCost, source: system|default }, effort: { hours, cost }, yearly: { tasks, hours, cost } }], totals }`; `format=csv`: one line per item (formula-safe cells). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualEffortReportDto"];
                 };
             };
         };

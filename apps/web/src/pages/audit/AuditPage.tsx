@@ -1,6 +1,7 @@
 import { Box, Tab, Tabs } from '@mui/material';
 import { useNavigate, useParams } from 'react-router';
 import { Page } from '../../components/Page';
+import { EvidencePack } from './EvidencePack';
 import { LedgerSearch } from './LedgerSearch';
 import { Reports } from './Reports';
 import { VerifyLedger } from './VerifyLedger';
@@ -9,6 +10,7 @@ const TABS = [
   ['ledger', 'Audit trail'],
   ['verify', 'Check integrity'],
   ['reports', 'Reports'],
+  ['evidence', 'Evidence pack'],
 ] as const;
 
 /** The auditor's page: search and export the ledger, verify it, read the reports. */
@@ -27,6 +29,7 @@ export default function AuditPage() {
         {current === 'ledger' && <LedgerSearch />}
         {current === 'verify' && <VerifyLedger />}
         {current === 'reports' && <Reports />}
+        {current === 'evidence' && <EvidencePack />}
       </Box>
     </Page>
   );

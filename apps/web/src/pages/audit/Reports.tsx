@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, unwrap } from '../../api/client';
 import { Empty, QueryView } from '../../components/States';
+import { ManualEffort } from './ManualEffort';
 
 /** Colours with at least 3:1 contrast against white (WCAG 1.4.11), told apart by the legend as well. */
 const MET = '#1b5e20';
@@ -115,7 +116,7 @@ function SodReport() {
   );
 }
 
-/** Reports with charts: leaver deadlines per system, and who holds conflicting access. */
+/** Reports with charts: leaver deadlines per system, manual work per system, and who holds conflicting access. */
 export function Reports() {
   return (
     <Grid container spacing={4}>
@@ -124,6 +125,12 @@ export function Reports() {
           Leavers: access removed on time, per system
         </Typography>
         <LeaverSla />
+      </Grid>
+      <Grid size={12}>
+        <Typography variant="h5" component="h2" gutterBottom>
+          Manual work per system
+        </Typography>
+        <ManualEffort />
       </Grid>
       <Grid size={{ xs: 12, lg: 6 }}>
         <Typography variant="h5" component="h2" gutterBottom>

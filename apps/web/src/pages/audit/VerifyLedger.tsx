@@ -1,6 +1,7 @@
 import { Alert, Box, Button, Typography } from '@mui/material';
 import { useMutation } from '@tanstack/react-query';
 import { api, problemText, unwrap } from '../../api/client';
+import { formatTime } from '../../lib/time';
 
 /** Recompute the hash chain and explain the result in words. */
 export function VerifyLedger() {
@@ -23,7 +24,14 @@ export function VerifyLedger() {
             {r.head && ` The latest record is number ${r.head.seq}, fingerprint ${r.head.hash.slice(0, 16)}…`}
           </Alert>
         )}
-        {r && !r.valid && (
+        {r && r.checkpoints && (
+          <Alert severity={r.checkpoints.valid ? 'success' : 'error'} sx={{ mt: 1 }}>
+            {r.checkpoints.valid
+              ? `Signed checkpoints: ${r.checkpoints.checked} checked, all genuine and matching the records${r.checkpoints.latest ? ` (latest at record ${r.checkpoints.latest.seq}, ${formatTime(r.checkpoints.latest.at)})` : ''}. They are kept outside the database, so even a rewrite of the whole table with recomputed fingerprints would show here.`
+              : `Signed checkpoints: ${r.checkpoints.firstBad?.reason ?? 'one does not match'} (checkpoint line ${r.checkpoints.firstBad?.line}). The records were rewritten after that checkpoint was signed, or the checkpoint is forged.`}
+          </Alert>
+        )}
+        {r && !r.valid && r.firstBadRow && (
           <Alert severity="error">
             Not intact: record {r.firstBadRow?.seq} does not match ({r.firstBadRow?.reason}). {r.rowsChecked.toLocaleString()} records checked. Treat the records from
             there on as altered and report it to security.
