@@ -621,7 +621,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Evidence pack of an identity over a period: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS */
+        /** Evidence pack of an identity over a period, or of a certification campaign: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS(.sig) */
         get: operations["EvidenceController_pack"];
         put?: never;
         post?: never;
@@ -2954,7 +2954,7 @@ export interface operations {
                 from?: string;
                 /** @description Period end (exclusive), ISO-8601 with offset; default: now */
                 to?: string;
-                /** @description Certification campaign id (campaign packs: not available yet, see docs/evidence-pack.md) */
+                /** @description Certification campaign id: the pack covers access at launch, decisions, remediation and access after */
                 campaign?: string;
             };
             header?: never;
@@ -2970,14 +2970,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description identity missing, from not before to, or campaign (not available yet) */
+            /** @description neither or both of identity and campaign, from not before to, or campaigns not installed */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No such identity */
+            /** @description No such identity or campaign */
             404: {
                 headers: {
                     [name: string]: unknown;
