@@ -648,6 +648,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns: all for admins and auditors, the ones I review for reviewers */
+        get: operations["CertificationsController_list"];
+        put?: never;
+        /** Start a campaign (202 with its workflow id); ?dryRun=true answers the pre-flight report (200); 409 with the report when it cannot start */
+        post: operations["CertificationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its counts and per-reviewer progress */
+        get: operations["CertificationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Items: my own by default (admins and auditors see all); filters reviewer, status, flag, identity, system */
+        get: operations["CertificationsController_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk certify/revoke (<= 1,000, all or nothing; 403 naming items not mine; 409 after sign-off) */
+        post: operations["CertificationsController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand items to another active person (never the subject); audited, flagged reviewer_changed */
+        post: operations["CertificationsController_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/sign-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish my review (409 naming any item still pending) */
+        post: operations["CertificationsController_signOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a generating or active campaign */
+        post: operations["CertificationsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access at launch, every decision, remediation per revoke and access after (JSON; ?format=csv) */
+        get: operations["CertificationsController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certification-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recurring campaigns (Temporal Schedules) with their next and recent runs */
+        get: operations["CertificationSchedulesController_list"];
+        put?: never;
+        /** Create a recurring campaign: cron (five fields, UTC) or every (interval); overlapping runs are skipped */
+        post: operations["CertificationSchedulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certification-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a schedule (campaigns it started stay) */
+        delete: operations["CertificationSchedulesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1616,6 +1788,91 @@ export interface components {
             method: string;
             items: components["schemas"]["ManualEffortItemDto"][];
             totals: components["schemas"]["ManualEffortTotalsDto"];
+        };
+        CampaignScopeDto: {
+            /** @enum {string} */
+            type: "manager" | "system" | "role" | "all";
+            /**
+             * @description manager: identity key; system: system key; role: role key; absent for all
+             * @example E0007
+             */
+            key?: string;
+        };
+        StartCampaignDto: {
+            /** @example Q4 manager review */
+            name: string;
+            scope: components["schemas"]["CampaignScopeDto"];
+            /** @enum {string} */
+            reviewer: "manager" | "system_owner" | "role_owner";
+            /**
+             * @description identity key of the reviewer for items nobody else can review
+             * @example E0001
+             */
+            fallbackReviewer: string;
+            /** @enum {string} */
+            deadlinePolicy: "escalate" | "revoke" | "keep";
+            /**
+             * @description ISO-8601 with offset, in the future
+             * @example 2026-12-15T17:00:00+01:00
+             */
+            dueAt: string;
+        };
+        ItemDecisionDto: {
+            /** Format: uuid */
+            item: string;
+            /** @enum {string} */
+            decision: "certify" | "revoke";
+            /**
+             * @description required (non-empty) on revoke
+             * @example Left the lab team in March
+             */
+            comment?: string;
+        };
+        DecisionsDto: {
+            decisions: components["schemas"]["ItemDecisionDto"][];
+        };
+        ReassignDto: {
+            items: string[];
+            /** @description identity key of the new reviewer (active; never the subject) */
+            to: string;
+            reason: string;
+        };
+        CancelCampaignDto: {
+            reason?: string;
+        };
+        CampaignTemplateDto: {
+            /** @example Q4 manager review */
+            name: string;
+            scope: components["schemas"]["CampaignScopeDto"];
+            /** @enum {string} */
+            reviewer: "manager" | "system_owner" | "role_owner";
+            /**
+             * @description identity key of the reviewer for items nobody else can review
+             * @example E0001
+             */
+            fallbackReviewer: string;
+            /** @enum {string} */
+            deadlinePolicy: "escalate" | "revoke" | "keep";
+        };
+        ScheduleDto: {
+            /** @example Quarterly manager review */
+            name: string;
+            /**
+             * @description standard five-field cron (UTC); exactly one of cron and every
+             * @example 0 6 1 *\/3 *
+             */
+            cron?: string;
+            /**
+             * @description an interval such as 90d, 12h, 30s; exactly one of cron and every
+             * @example 90d
+             */
+            every?: string;
+            campaign: components["schemas"]["CampaignTemplateDto"];
+            /**
+             * @description days each run gives its reviewers (its dueAt)
+             * @example 14
+             */
+            reviewDays: number;
         };
     };
     responses: never;
@@ -3011,6 +3268,264 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ManualEffortReportDto"];
                 };
+            };
+        };
+    };
+    CertificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "generating" | "active" | "remediating" | "completed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_create: {
+        parameters: {
+            query?: {
+                /** @description true: answer the pre-flight report and start nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartCampaignDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_items: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description reviewer's identity key (admins and auditors; others always see their own) */
+                reviewer?: string;
+                status?: "pending" | "certified" | "revoked" | "not_reviewed";
+                flag?: "privileged" | "sod" | "never_approved" | "granted_over_a_year_ago" | "reviewer_changed";
+                identity?: string;
+                system?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_signOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelCampaignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationsController_report: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationSchedulesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationSchedulesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CertificationSchedulesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
