@@ -155,6 +155,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/leaver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a leaver (now, or effective-dated); 409 while one is open for the identity. */
+        post: operations["LeaverController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/leaver/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a scheduled leaver (409 once effective). */
+        post: operations["LeaverController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/leaver/{id}/bring-forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring a scheduled leaver forward (default: now); 409 once effective. */
+        post: operations["LeaverController_bringForward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -316,57 +367,6 @@ export interface paths {
         put?: never;
         /** A helpdesk resolved a ticket: completes the task with the resolver as attestation (HMAC-signed). */
         post: operations["TicketCallbackController_callback"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/leaver": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start a leaver (now, or effective-dated); 409 while one runs for the identity. */
-        post: operations["LeaverController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/leaver/{id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Cancel a scheduled leaver (409 once effective). */
-        post: operations["LeaverController_cancel"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/leaver/{id}/bring-forward": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Bring a scheduled leaver forward (default: now). */
-        post: operations["LeaverController_bringForward"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1127,6 +1127,41 @@ export interface components {
             items: components["schemas"]["ApprovalItemDto"][];
             nextCursor: string | null;
         };
+        CreateLeaverDto: {
+            /**
+             * @description Identity key (employee id) of the leaver.
+             * @example E1001
+             */
+            identity: string;
+            /** @enum {string} */
+            reason: "voluntary" | "involuntary" | "for_cause";
+            /**
+             * @description ISO-8601 with offset; default now. Ignored for for_cause (always immediate).
+             * @example 2026-12-01T17:00:00+01:00
+             */
+            effectiveAt?: string;
+            justification?: string;
+        };
+        LeaverAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "leaver";
+            /** @enum {string} */
+            status: "scheduled" | "deprovisioning" | "completed" | "cancelled";
+            /** @example leaver-E1001 */
+            workflowId: string;
+            effectiveAt: string;
+            urgent: boolean;
+        };
+        CancelLeaverDto: {
+            /** @example Resignation withdrawn */
+            reason?: string;
+        };
+        BringForwardDto: {
+            /** @description New effective time (earlier than the current one); default now. */
+            effectiveAt?: string;
+        };
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
             nextCursor: string | null;
@@ -1301,41 +1336,6 @@ export interface components {
             completedByName: string;
             /** Format: date-time */
             completedAt: string;
-        };
-        CreateLeaverDto: {
-            /**
-             * @description Identity key (employee id) of the leaver.
-             * @example E1001
-             */
-            identity: string;
-            /** @enum {string} */
-            reason: "voluntary" | "involuntary" | "for_cause";
-            /**
-             * @description ISO-8601 with offset; default now. Ignored for for_cause (always immediate).
-             * @example 2026-12-01T17:00:00+01:00
-             */
-            effectiveAt?: string;
-            justification?: string;
-        };
-        LeaverAcceptedDto: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "leaver";
-            /** @enum {string} */
-            status: "scheduled" | "provisioning" | "completed" | "cancelled";
-            /** @example leaver-E1001 */
-            workflowId: string;
-            effectiveAt: string;
-            urgent: boolean;
-        };
-        CancelLeaverDto: {
-            /** @example Resignation withdrawn */
-            reason?: string;
-        };
-        BringForwardDto: {
-            /** @description New effective time (earlier than the current one); default now. */
-            effectiveAt?: string;
         };
         LeaverSlaEscalationDto: {
             level: number;
@@ -2170,7 +2170,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "scheduled" | "pending_approval" | "rejected" | "provisioning" | "completed" | "cancelled";
+                status?: "scheduled" | "pending_approval" | "rejected" | "provisioning" | "deprovisioning" | "completed" | "cancelled";
                 kind?: "joiner" | "mover" | "leaver";
                 identity?: string;
             };
@@ -2278,6 +2278,75 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApprovalPageDto"];
                 };
+            };
+        };
+    };
+    LeaverController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLeaverDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaverAcceptedDto"];
+                };
+            };
+        };
+    };
+    LeaverController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelLeaverDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LeaverController_bringForward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BringForwardDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2550,75 +2619,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TicketCallbackResultDto"];
                 };
-            };
-        };
-    };
-    LeaverController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateLeaverDto"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LeaverAcceptedDto"];
-                };
-            };
-        };
-    };
-    LeaverController_cancel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CancelLeaverDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LeaverController_bringForward: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BringForwardDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
