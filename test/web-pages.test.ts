@@ -93,6 +93,7 @@ describe('web app: every page, served by the API, accessible', () => {
     ['new-request', () => '/requests/new', 'Roles (what the person needs to do the job)'],
     ['new-request-mover-empty', () => '/requests/new/mover', 'Person changing job'],
     ['hr-leavers', () => '/hr', 'No leavers are scheduled'],
+    ['reviews-empty', () => '/reviews', 'No access reviews for you'],
     ['audit-ledger', () => '/audit', 'asked for this request'],
     ['audit-verify', () => '/audit/verify', 'Check the audit trail'],
     ['audit-reports', () => '/audit/reports', 'hold conflicting access today'],

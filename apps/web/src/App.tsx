@@ -19,6 +19,7 @@ const NewRequestPage = lazy(() => import('./pages/new-request/NewRequestPage'));
 const HrPage = lazy(() => import('./pages/hr/HrPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const CatalogPage = lazy(() => import('./pages/catalog/CatalogPage'));
+const ReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -67,6 +68,8 @@ function SignedIn() {
             <Route path="/requests/new/:kind" element={<NewRequestPage />} />
             <Route path="/requests/:id" element={<RequestDetailPage />} />
             <Route path="/hr" element={<HrPage />} />
+            <Route path="/reviews" element={<ReviewsPage />} />
+            <Route path="/reviews/:id" element={<ReviewsPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/audit/:tab" element={<AuditPage />} />
             <Route path="/catalog" element={<CatalogPage />} />

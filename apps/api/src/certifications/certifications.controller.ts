@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { PageQueryDto } from '../common/paging.dto';
@@ -10,6 +10,7 @@ import {
 } from './certifications.dto';
 import { CampaignIdPipe } from './campaign-id.pipe';
 import { ReportService } from './report.service';
+import { CampaignDetailDto, CampaignItemPageDto, CampaignPageDto, DecisionsAcceptedDto, ReassignedDto, SignedOffDto } from './responses.dto';
 import { ReviewService } from './review.service';
 import { SchedulesService } from './schedules.service';
 
@@ -41,6 +42,7 @@ export class CertificationsController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'Campaigns: all for admins and auditors, the ones I review for reviewers' })
+  @ApiOkResponse({ type: CampaignPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: CampaignListQueryDto) {
     return this.read.list(p, q);
   }
@@ -48,6 +50,7 @@ export class CertificationsController {
   @Get(':id')
   @Authenticated()
   @ApiOperation({ summary: 'A campaign with its counts and per-reviewer progress' })
+  @ApiOkResponse({ type: CampaignDetailDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string) {
     return this.read.get(p, id);
   }
@@ -55,6 +58,7 @@ export class CertificationsController {
   @Get(':id/items')
   @Authenticated()
   @ApiOperation({ summary: 'Items: my own by default (admins and auditors see all); filters reviewer, status, flag, identity, system' })
+  @ApiOkResponse({ type: CampaignItemPageDto })
   items(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Query() q: ItemsQueryDto) {
     return this.read.items(p, id, q);
   }
@@ -63,6 +67,7 @@ export class CertificationsController {
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Bulk certify/revoke (<= 1,000, all or nothing; 403 naming items not mine; 409 after sign-off)' })
+  @ApiOkResponse({ type: DecisionsAcceptedDto })
   decide(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Body() dto: DecisionsDto) {
     return this.review.decide(p, id, dto);
   }
@@ -71,6 +76,7 @@ export class CertificationsController {
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Hand items to another active person (never the subject); audited, flagged reviewer_changed' })
+  @ApiOkResponse({ type: ReassignedDto })
   reassign(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string, @Body() dto: ReassignDto) {
     return this.review.reassign(p, id, dto);
   }
@@ -79,6 +85,7 @@ export class CertificationsController {
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Finish my review (409 naming any item still pending)' })
+  @ApiOkResponse({ type: SignedOffDto })
   signOff(@CurrentPrincipal() p: Principal, @Param('id', campaignId) id: string) {
     return this.review.signOff(p, id);
   }

@@ -1817,6 +1817,123 @@ export interface components {
              */
             dueAt: string;
         };
+        CampaignScopeViewDto: {
+            /** @enum {string} */
+            type: "manager" | "system" | "role" | "all";
+            key: string | null;
+        };
+        CampaignSummaryDto: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "generating" | "active" | "remediating" | "completed" | "cancelled";
+            scope: components["schemas"]["CampaignScopeViewDto"];
+            /** @enum {string} */
+            reviewer: "manager" | "system_owner" | "role_owner";
+            fallbackReviewer: string;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** @enum {string} */
+            deadlinePolicy: "escalate" | "revoke" | "keep";
+            scheduleId: string | null;
+            workflowId: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            activatedAt: string | null;
+            /** Format: date-time */
+            reviewClosedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            outcome: string | null;
+        };
+        CampaignPageDto: {
+            items: components["schemas"]["CampaignSummaryDto"][];
+            nextCursor: string | null;
+        };
+        CampaignCountsDto: {
+            total: number;
+            pending: number;
+            certified: number;
+            revoked: number;
+            /** @description closed at the deadline without a decision (policy keep) */
+            notReviewed: number;
+        };
+        ReviewerProgressDto: {
+            /** @description identity key */
+            reviewer: string;
+            total: number;
+            pending: number;
+            /** Format: date-time */
+            signedOffAt: string | null;
+        };
+        CampaignDetailDto: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "generating" | "active" | "remediating" | "completed" | "cancelled";
+            scope: components["schemas"]["CampaignScopeViewDto"];
+            /** @enum {string} */
+            reviewer: "manager" | "system_owner" | "role_owner";
+            fallbackReviewer: string;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** @enum {string} */
+            deadlinePolicy: "escalate" | "revoke" | "keep";
+            scheduleId: string | null;
+            workflowId: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            activatedAt: string | null;
+            /** Format: date-time */
+            reviewClosedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            outcome: string | null;
+            counts: components["schemas"]["CampaignCountsDto"];
+            reviewers: components["schemas"]["ReviewerProgressDto"][];
+        };
+        CampaignItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description identity key of the person whose access is reviewed */
+            identity: string;
+            identityName: string;
+            role: string;
+            roleVersion: number;
+            system: string;
+            entitlements: string[];
+            /** @enum {string} */
+            provenance: "request" | "imported";
+            requestId: string | null;
+            /** Format: date-time */
+            grantedAt: string | null;
+            approvedBy: string[];
+            /** @description privileged, sod, never_approved, granted_over_a_year_ago, reviewer_changed */
+            flags: string[];
+            reviewer: string;
+            originalReviewer: string;
+            /** @description why this reviewer (e.g. manager, fallback, reassigned) */
+            routing: string;
+            escalationLevel: number;
+            /** @enum {string} */
+            status: "pending" | "certified" | "revoked" | "not_reviewed";
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            comment: string | null;
+            /** Format: date-time */
+            signedOffAt: string | null;
+            /** @description the revoke task, once created */
+            taskId: string | null;
+        };
+        CampaignItemPageDto: {
+            items: components["schemas"]["CampaignItemDto"][];
+            nextCursor: string | null;
+        };
         ItemDecisionDto: {
             /** Format: uuid */
             item: string;
@@ -1831,11 +1948,24 @@ export interface components {
         DecisionsDto: {
             decisions: components["schemas"]["ItemDecisionDto"][];
         };
+        DecisionsAcceptedDto: {
+            accepted: number;
+        };
         ReassignDto: {
             items: string[];
             /** @description identity key of the new reviewer (active; never the subject) */
             to: string;
             reason: string;
+        };
+        ReassignedDto: {
+            reassigned: number;
+            to: string;
+        };
+        SignedOffDto: {
+            reviewer: string;
+            /** Format: date-time */
+            signedOffAt: string;
+            items: number;
         };
         CancelCampaignDto: {
             reason?: string;
@@ -3288,7 +3418,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CampaignPageDto"];
+                };
             };
         };
     };
@@ -3331,7 +3463,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
             };
         };
     };
@@ -3359,7 +3493,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CampaignItemPageDto"];
+                };
             };
         };
     };
@@ -3382,7 +3518,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionsAcceptedDto"];
+                };
             };
         };
     };
@@ -3405,7 +3543,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReassignedDto"];
+                };
             };
         };
     };
@@ -3424,7 +3564,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedOffDto"];
+                };
             };
         };
     };

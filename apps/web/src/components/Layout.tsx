@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { to: '/requests', label: 'Requests' },
   { to: '/requests/new', label: 'New request', roles: ['requester', 'admin'] },
   { to: '/hr', label: 'HR: leavers', roles: ['hr', 'admin'] },
+  { to: '/reviews', label: 'Access reviews' },
   { to: '/audit', label: 'Audit', roles: ['auditor', 'admin'] },
   { to: '/catalog', label: 'Catalog' },
 ];

@@ -29,7 +29,7 @@ function CountCard({ to, label, value, hint }: { to: string; label: string; valu
   );
 }
 
-/** What waits for me: approvals, tasks, requests in flight, with counts. */
+/** What waits for me: approvals, tasks, access reviews, requests in flight, with counts. */
 export function HomePage() {
   const me = useMe();
   const approvals = useQuery({ queryKey: ['approvals', 'count'], queryFn: () => unwrap(api.GET('/api/v1/approvals', { params: { query: { limit: LIMIT } } })) });
@@ -38,9 +38,18 @@ export function HomePage() {
     queryKey: ['requests', 'count', 'pending_approval'],
     queryFn: () => unwrap(api.GET('/api/v1/requests', { params: { query: { status: 'pending_approval', limit: LIMIT } } })),
   });
+  // Reviews: my undecided items over the campaigns open for review.
+  const reviews = useQuery({
+    queryKey: ['campaigns', 'count'],
+    queryFn: async () => {
+      const page = await unwrap(api.GET('/api/v1/certifications', { params: { query: { status: 'active', limit: LIMIT } } }));
+      const details = await Promise.all(page.items.map((c) => unwrap(api.GET('/api/v1/certifications/{id}', { params: { path: { id: c.id } } }))));
+      return details.reduce((n, c) => n + (c.reviewers.find((r) => r.reviewer === me.identity?.key)?.pending ?? 0), 0);
+    },
+  });
   const seesAll = hasRole(me, 'admin', 'auditor');
   const overdue = tasks.data?.items.filter((t) => t.overdue).length ?? 0;
-  const error = approvals.error ?? tasks.error ?? waiting.error;
+  const error = approvals.error ?? tasks.error ?? waiting.error ?? reviews.error;
   return (
     <Page title={`Hello, ${me.identity?.name ?? me.principal.displayName}`} intro="What is waiting for you.">
       {error && <ErrorState error={error} what="your work" />}
@@ -52,6 +61,7 @@ export function HomePage() {
           value={count(tasks.data?.items.length, Boolean(tasks.data?.nextCursor))}
           hint={overdue > 0 ? `${overdue} overdue.` : 'Access to grant or remove, then confirm.'}
         />
+        <CountCard to="/reviews" label="Access reviews waiting for you" value={reviews.data === undefined ? '…' : String(reviews.data)} hint="Access of your people to keep or remove." />
         <CountCard
           to="/requests?status=pending_approval"
           label={seesAll ? 'Requests waiting for approval' : 'Your requests waiting for approval'}
