@@ -827,9 +827,15 @@ export interface components {
         JoinerIdentityDto: {
             /** @example E1001 */
             key: string;
-            /** @example jdoe */
+            /**
+             * @description Letters, digits, ".", "_", "@", "-" (ASCII, max 128); unique ignoring case
+             * @example jdoe
+             */
             username: string;
-            /** @example jdoe@example.org */
+            /**
+             * @description ASCII address; unique ignoring case
+             * @example jdoe@example.org
+             */
             email: string;
             /** @example Jane Doe */
             name: string;
@@ -874,12 +880,14 @@ export interface components {
             /** @example E1001 */
             identity: string;
             /**
+             * @default []
              * @example [
              *       "pacs-reader"
              *     ]
              */
             addRoles: string[];
             /**
+             * @default []
              * @example [
              *       "ehr-clinician"
              *     ]
@@ -1628,8 +1636,15 @@ export interface components {
             nextCursor: string | null;
         };
         CreateIdentityInput: {
-            /** @example jdoe */
+            /**
+             * @description Letters, digits, ".", "_", "@", "-" (ASCII, max 128); unique ignoring case
+             * @example jdoe
+             */
             username: string;
+            /**
+             * @description ASCII address; unique ignoring case
+             * @example jdoe@example.org
+             */
             email?: Record<string, never> | null;
             /** @example Jane Doe */
             name: string;
@@ -1682,8 +1697,15 @@ export interface components {
             access: components["schemas"]["AccessEntryResponse"][];
         };
         IdentityBody: {
-            /** @example jdoe */
+            /**
+             * @description Letters, digits, ".", "_", "@", "-" (ASCII, max 128); unique ignoring case
+             * @example jdoe
+             */
             username: string;
+            /**
+             * @description ASCII address; unique ignoring case
+             * @example jdoe@example.org
+             */
             email?: Record<string, never> | null;
             /** @example Jane Doe */
             name: string;
@@ -2298,7 +2320,9 @@ export interface operations {
     RequestsController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 status?: "scheduled" | "pending_approval" | "rejected" | "provisioning" | "deprovisioning" | "completed" | "cancelled";
                 kind?: "joiner" | "mover" | "leaver";
@@ -2392,7 +2416,9 @@ export interface operations {
     RequestsController_approvals: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
             };
             header?: never;
@@ -2483,7 +2509,9 @@ export interface operations {
     TasksController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 status?: "open" | "done" | "cancelled";
                 system?: string;
@@ -2553,6 +2581,10 @@ export interface operations {
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
+                cursor?: string;
                 /** @description Subject type, e.g. request, task, identity, role */
                 subjectType?: string;
                 subjectId?: string;
@@ -2565,9 +2597,6 @@ export interface operations {
                 from?: string;
                 /** @description To (exclusive), ISO-8601 with offset */
                 to?: string;
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -2626,6 +2655,10 @@ export interface operations {
     AuditController_export: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
+                cursor?: string;
                 /** @description Subject type, e.g. request, task, identity, role */
                 subjectType?: string;
                 subjectId?: string;
@@ -2638,9 +2671,6 @@ export interface operations {
                 from?: string;
                 /** @description To (exclusive), ISO-8601 with offset */
                 to?: string;
-                limit?: number;
-                /** @description Opaque cursor from the previous page */
-                cursor?: string;
                 format?: "jsonl" | "csv";
             };
             header?: never;
@@ -2755,8 +2785,9 @@ export interface operations {
     LeaverSlaReportController_leaverSla: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 /** @description Leavers effective at or after this time (ISO-8601 with offset) */
                 from?: string;
@@ -2788,8 +2819,9 @@ export interface operations {
     SystemsController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
             };
             header?: never;
@@ -2880,8 +2912,9 @@ export interface operations {
     RolesController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 /** @description Only roles whose current version is owned by this identity */
                 owner?: string;
@@ -2977,7 +3010,12 @@ export interface operations {
     };
     RolesController_versions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 key: string;
@@ -2986,7 +3024,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every version, oldest first (one page) */
+            /** @description Every version, oldest first, paged (`limit`, `cursor`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,8 +3060,9 @@ export interface operations {
     SodRulesController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 status?: "active" | "retired" | "all";
             };
@@ -3136,8 +3175,9 @@ export interface operations {
     IdentitiesController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 department?: string;
                 manager?: string;
@@ -3284,8 +3324,9 @@ export interface operations {
     CatalogReportsController_access: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 identity?: string;
                 role?: string;
@@ -3312,8 +3353,9 @@ export interface operations {
     CatalogReportsController_sod: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
-                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
             };
             header?: never;
@@ -3404,7 +3446,9 @@ export interface operations {
     CertificationsController_list: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 status?: "generating" | "active" | "remediating" | "completed" | "cancelled";
             };
@@ -3472,7 +3516,9 @@ export interface operations {
     CertificationsController_items: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 500 */
                 limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
                 /** @description reviewer's identity key (admins and auditors; others always see their own) */
                 reviewer?: string;
@@ -3616,7 +3662,12 @@ export interface operations {
     };
     CertificationSchedulesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 500 */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
