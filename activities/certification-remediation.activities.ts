@@ -123,12 +123,21 @@ export function createCertificationRemediationActivities(deps: ActivityDeps) {
             AND NOT EXISTS (SELECT 1 FROM task t WHERE t.request_id = r.id AND t.status = 'open')`, [c.id]);
       for (const r of ready) {
         await em.fork().transactional(async (tx) => {
-          const tasks = await tx.execute<{ id: string; system_key: string; completed_by: string | null }[]>(
-            'SELECT id, system_key, completed_by FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
           const [locked] = await tx.execute<{ status: string }[]>('SELECT status FROM request WHERE id = ? FOR UPDATE', [r.id]);
           if (locked?.status !== 'deprovisioning') return;
-          await tx.execute(`UPDATE request SET status = 'completed', outcome = 'revoked', completed_at = now(), updated_at = now() WHERE id = ?`, [r.id]);
-          await revokeAccess(tx, r.identity_key, { assignmentIds: r.changes.assignments }, {
+          const tasks = await tx.execute<{ id: string; system_key: string; status: string; completed_by: string | null }[]>(
+            'SELECT id, system_key, status, completed_by FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
+          // Only access whose every system's revoke was attested is recorded as revoked: a
+          // cancelled task is closed but carried nothing out (the access stays, and says so).
+          const attestedSystems = new Set(tasks.filter((t) => t.status === 'done').map((t) => t.system_key));
+          const closedSystems = new Set(tasks.map((t) => t.system_key));
+          const held = await tx.execute<{ id: string; entitlements: EntitlementRef[] }[]>(
+            `SELECT id, entitlements FROM access_assignment WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(r.changes.assignments)]);
+          const revocable = held.filter((a) => a.entitlements.every((e) => attestedSystems.has(e.system) || !closedSystems.has(e.system))).map((a) => a.id);
+          const outcome = revocable.length === held.length ? 'revoked' : revocable.length === 0 ? 'not_revoked' : 'partly_revoked';
+          await tx.execute(`UPDATE request SET status = 'completed', outcome = ?, completed_at = now(), updated_at = now() WHERE id = ?`, [outcome, r.id]);
+          if (revocable.length === 0) return;
+          await revokeAccess(tx, r.identity_key, { assignmentIds: revocable }, {
             actor: SYSTEM_ACTORS.worker, requestId: r.id, campaignId: c.id, workflowId: c.workflow_id, approvedBy: r.changes.reviewers,
             tasks: tasks.map((t) => ({ taskId: t.id, system: t.system_key, attestedBy: t.completed_by })), reason: 'certification',
             idempotencyKey: `access:certification:${r.id}:revoked`,

@@ -31,7 +31,14 @@ describe('evidence pack of a certification campaign', () => {
     expect(decided.status).toBe(200);
     expect((await api.post(`/api/v1/certifications/${started.id}/sign-off`, 'mgr')).status).toBe(200);
     await api.waitCampaign(started.id, 'remediating');
-    // Remediation tasks are not created by certification yet (item.task_id stays null): the pack says so.
+    // The revoke's task is open and not yet attested when the pack is taken: the pack says so.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const mine = (await api.items(started.id, 'mgr')).body.items as { id: string; taskId?: string | null }[];
+      if (mine.find((i) => i.id === lab.id)?.taskId) break;
+      if (Date.now() > deadline) throw new Error('the revoke task was never opened');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect((await fetch(`${stack.api.url}/api/v1/evidence?campaign=nope`, { headers: await stack.auth.authHeader('aud') })).status).toBe(404);
     const res = await fetch(`${stack.api.url}/api/v1/evidence?campaign=${encodeURIComponent(started.id)}`, { headers: await stack.auth.authHeader('aud') });
     expect(res.status).toBe(200);
@@ -41,7 +48,7 @@ describe('evidence pack of a certification campaign', () => {
     expect(v.status).toBe(0);
     const html = readFileSync(join(dir, 'summary.html'), 'utf8');
     for (const text of ['Access certification: Q4 ward review', 'Access at launch', '3 items', '2 certified, 1 revoked', 'Remediation',
-      '1 revoked item; 0 removed and attested', 'no task', 'Access after', '3 of 3 items remain: 2 certified, 0 kept without review, 1 revoked but not yet removed']) {
+      '1 revoked item; 0 removed and attested', '<td>open</td><td>not yet</td>', 'Access after', '3 of 3 items remain: 2 certified, 0 kept without review, 1 revoked but not yet removed']) {
       expect(html).toContain(text);
     }
     const csv = readFileSync(join(dir, 'changes.csv'), 'utf8').trim().split('\r\n');
