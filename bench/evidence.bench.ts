@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { integrationToken, personTokens } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
 import { durationToMs } from '../libs/domain/sla';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { benchCheckpointEnv, buildWorkflowBundle, percentile, type BenchResult, type BenchServices } from './support';
+import { buildWorkflowBundle, percentile, productionEnv, type BenchResult, type BenchServices } from './support';
 
 const SYSTEMS = 12;
 
@@ -41,12 +40,10 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const idp = await startDevIdp({ port: idpPort, issuer, databaseUrl: db.serviceUrl, audience: 'jml-api', apiPublicUrl: apiUrl, keysDir: join(services.dataDir, `idp-${db.name}`) });
-  const env: Record<string, string> = {
-    NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: services.dataDir, ...benchCheckpointEnv(services.dataDir, db.name), CHECKPOINT_INTERVAL: interval,
-    DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress, TEMPORAL_TASK_QUEUE: `bench-evidence-${db.name}`, WORKFLOW_BUNDLE: buildWorkflowBundle(services, db.name),
-    OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
-    OIDC_CLIENT_ROLES: 'hr-system:hr', SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: apiUrl, RATE_LIMIT_PER_MINUTE: '10000000',
-  };
+  const env = productionEnv({
+    services, db, issuer, apiUrl, queue: 'bench-evidence', bundle: buildWorkflowBundle(services, db.name),
+    extra: { CHECKPOINT_INTERVAL: interval, OIDC_CLIENT_ROLES: 'hr-system:hr' },
+  });
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;
   try {

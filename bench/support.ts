@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../libs/devstack/postgres';
 import { freePort } from '../libs/devstack/ports';
 import { startTemporalDevServer } from '../libs/devstack/temporal-server';
+import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { findTemporalCli } from '../libs/temporal/cli-binary';
 
 /** Real services for benchmarks: a fresh embedded PostgreSQL and Temporal dev server, like the tests. */
@@ -89,4 +90,22 @@ export interface BenchResult {
 export function benchCheckpointEnv(dataDir: string, dbName: string): Record<string, string> {
   const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   return { CHECKPOINT_SIGNING_KEY: key, CHECKPOINT_DIR: join(dataDir, `checkpoints-${dbName}`) };
+}
+
+/**
+ * The environment of a production-mode API and worker for a bench: the bench's database, its own
+ * task queue and workflow bundle, the dev IdP as the organisation's issuer, a fresh checkpoint key,
+ * and no rate limit (one address drives the whole load). `extra` adds or overrides variables.
+ */
+export function productionEnv(o: {
+  services: BenchServices; db: { name: string; serviceUrl: string }; issuer: string; apiUrl: string;
+  queue: string; bundle: string; extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: o.services.dataDir, DATABASE_URL: o.db.serviceUrl,
+    TEMPORAL_ADDRESS: o.services.temporalAddress, TEMPORAL_TASK_QUEUE: `${o.queue}-${o.db.name}`, WORKFLOW_BUNDLE: o.bundle,
+    OIDC_ISSUER: o.issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
+    SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: o.apiUrl, RATE_LIMIT_PER_MINUTE: '10000000',
+    ...benchCheckpointEnv(o.services.dataDir, o.db.name), ...o.extra,
+  };
 }
