@@ -56,4 +56,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CHECKPOINT_SIGNING_KEY: 'nonsense' })).toThrow(/CHECKPOINT_SIGNING_KEY/);
     expect(loadConfig({}).checkpoints).toMatchObject({ interval: '15m', dir: join('.data', 'checkpoints') });
   });
+
+  it('keeps the worker metrics endpoint and trace export off unless configured (ADR 160, 161)', () => {
+    expect(loadConfig({}).observability).toEqual({ workerMetricsAddress: undefined, otlpEndpoint: undefined, serviceName: 'jml-governance' });
+    const on = loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318' });
+    expect(on.observability).toMatchObject({ workerMetricsAddress: '0.0.0.0:9464', otlpEndpoint: 'http://otel:4318' });
+    expect(() => loadConfig({ WORKER_METRICS_PORT: '99999', OTEL_EXPORTER_OTLP_ENDPOINT: 'the collector' })).toThrow(/WORKER_METRICS_PORT[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
 });

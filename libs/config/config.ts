@@ -103,6 +103,12 @@ const schema = z.object({
   CERTIFICATION_RECONCILE_INTERVAL: duration.default('1m'),
   /** History events after which a workflow waiting on tasks continues as new (Temporal's limit: 51,200). */
   WORKFLOW_HISTORY_LIMIT: z.coerce.number().int().min(50).max(40_000).default(10_000),
+  /** The worker's Temporal SDK Prometheus endpoint (ADR 160): off unless a port is given. */
+  WORKER_METRICS_PORT: port.optional(),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Traces (ADR 161): exported over OTLP/HTTP only when an endpoint is set (the OTel SDK's own name). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -182,6 +188,15 @@ export interface Config {
   certification: { reminders: string[]; escalationWindow: string; reconcileInterval: string };
   /** History events after which a workflow waiting on tasks continues as new. */
   workflowHistoryLimit: number;
+  /** Operator signals (ADR 160, 161): the worker's SDK metrics endpoint, trace export. */
+  observability: {
+    /** `host:port` of the worker's Prometheus endpoint, or undefined: off. */
+    workerMetricsAddress: string | undefined;
+    /** OTLP/HTTP base URL (traces go to `<url>/v1/traces`), or undefined: no tracing. */
+    otlpEndpoint: string | undefined;
+    /** `service.name` prefix of the spans; the process adds `-api` or `-worker`. */
+    serviceName: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -305,6 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reconcileInterval: c.CERTIFICATION_RECONCILE_INTERVAL,
     },
     workflowHistoryLimit: c.WORKFLOW_HISTORY_LIMIT,
+    observability: {
+      workerMetricsAddress: c.WORKER_METRICS_PORT ? `${c.WORKER_METRICS_HOST}:${c.WORKER_METRICS_PORT}` : undefined,
+      otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: c.OTEL_SERVICE_NAME ?? 'jml-governance',
+    },
   };
 }
 

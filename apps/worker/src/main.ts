@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Runtime } from '@temporalio/worker';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from '../../../libs/config/config';
+import { workerTelemetryOptions } from '../../../libs/observability/worker-metrics';
 import { WorkerModule } from './worker.module';
 import { createTemporalWorker } from './temporal-worker';
 
@@ -16,7 +17,7 @@ import { createTemporalWorker } from './temporal-worker';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], ...workerTelemetryOptions(config) });
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   logger.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  if (config.observability.workerMetricsAddress) logger.log(`worker metrics at http://${config.observability.workerMetricsAddress}/metrics`);
   process.send?.({ type: 'ready', component: 'worker' });
   let exitCode = 0;
   try {

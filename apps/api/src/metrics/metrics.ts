@@ -2,7 +2,9 @@ import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, t
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { TemporalClientModule } from '../../../../libs/temporal/temporal-client.module';
 import { PublicRoute } from '../auth/policy';
+import { DomainMetrics } from './domain-metrics';
 
 /** One registry per process: default Node metrics plus HTTP request durations by route. */
 export const registry = new Registry();
@@ -29,19 +31,26 @@ class HttpMetricsMiddleware implements NestMiddleware {
   }
 }
 
-/** Prometheus scrape endpoint. Public like the health probes; expose it on an internal network only. */
+/**
+ * Prometheus scrape endpoint: the process's own metrics, then the domain gauges read from
+ * PostgreSQL and Temporal at this scrape (ADR 162). Public like the health probes; expose it on
+ * an internal network only. A scrape never fails for the database: `jml_domain_metrics_up` says.
+ */
 @ApiExcludeController()
 @Controller('metrics')
 class MetricsController {
+  constructor(private readonly domain: DomainMetrics) {}
+
   @Get()
   @PublicRoute()
   @Header('Content-Type', registry.contentType)
-  metrics(): Promise<string> {
-    return registry.metrics();
+  async metrics(): Promise<string> {
+    await this.domain.refresh();
+    return Registry.merge([registry, this.domain.registry]).metrics();
   }
 }
 
-@Module({ controllers: [MetricsController] })
+@Module({ imports: [TemporalClientModule], controllers: [MetricsController], providers: [DomainMetrics] })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
