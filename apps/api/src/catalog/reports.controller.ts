@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { accessReport, sodReport } from '../../../../libs/catalog/reports.service';
 import { Roles } from '../auth/policy';
 import { AccessReportQuery, ListQuery } from './queries';
-import { SodReportDto } from './report-responses';
+import { AccessReportDto, SodReportDto } from './report-responses';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -15,7 +15,7 @@ export class CatalogReportsController {
   /** Who has access to what, and why: every active assignment with its provenance. */
   @Get('access')
   @Roles('auditor', 'admin')
-  @ApiOkResponse({ description: '{ at, items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, revokedAt, revokedByRequest, revokeReason, ... }], nextCursor }; with ?at= the access held at that moment' })
+  @ApiOkResponse({ type: AccessReportDto, description: 'with ?at= the access held at that moment' })
   access(@Query() q: AccessReportQuery) {
     return accessReport(this.em, q);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { PageQueryDto } from '../common/paging.dto';
@@ -8,6 +8,7 @@ import { CampaignStartService } from './campaign-start.service';
 import {
   CampaignListQueryDto, CancelCampaignDto, DecisionsDto, ItemsQueryDto, ReassignDto, ReportQueryDto, ScheduleDto, StartCampaignDto, StartQueryDto,
 } from './certifications.dto';
+import { CampaignAcceptedDto, PreflightReportDto, SchedulePageDto, ScheduleViewDto } from './admin-responses.dto';
 import { CampaignIdPipe } from './campaign-id.pipe';
 import { ReportService } from './report.service';
 import { CampaignDetailDto, CampaignItemPageDto, CampaignPageDto, DecisionsAcceptedDto, ReassignedDto, SignedOffDto } from './responses.dto';
@@ -30,6 +31,8 @@ export class CertificationsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Start a campaign (202 with its workflow id); ?dryRun=true answers the pre-flight report (200); 409 with the report when it cannot start' })
+  @ApiOkResponse({ type: PreflightReportDto, description: '?dryRun=true: what the campaign would do, nothing started' })
+  @ApiAcceptedResponse({ type: CampaignAcceptedDto, description: 'started: the campaign is generating its items' })
   async create(@CurrentPrincipal() p: Principal, @Query() q: StartQueryDto, @Body() dto: StartCampaignDto, @Res({ passthrough: true }) res: Response) {
     if (q.dryRun === 'true') {
       res.status(200);
@@ -117,6 +120,7 @@ export class CertificationSchedulesController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'Recurring campaigns (Temporal Schedules) with their next and recent runs' })
+  @ApiOkResponse({ type: SchedulePageDto })
   list(@Query() q: PageQueryDto) {
     return this.schedules.list(q);
   }
@@ -125,6 +129,7 @@ export class CertificationSchedulesController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Create a recurring campaign: cron (five fields, UTC) or every (interval); overlapping runs are skipped' })
+  @ApiCreatedResponse({ type: ScheduleViewDto })
   create(@CurrentPrincipal() p: Principal, @Body() dto: ScheduleDto) {
     return this.schedules.create(p, dto);
   }

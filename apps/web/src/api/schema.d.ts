@@ -1722,6 +1722,52 @@ export interface components {
             startDate?: Record<string, never> | null;
             endDate?: Record<string, never> | null;
         };
+        AccessReportItemDto: {
+            /** @description identity key */
+            identity: string;
+            identityName: string;
+            department: string | null;
+            /**
+             * @description the person’s status today
+             * @enum {string}
+             */
+            identityStatus: "active" | "pending" | "terminated";
+            role: string;
+            /** @description the role version the access was granted under */
+            roleVersion: number;
+            entitlements: components["schemas"]["EntitlementRefDto"][];
+            /**
+             * @description request: approved here; imported: loaded from the old records, never approved here
+             * @enum {string}
+             */
+            provenance: "request" | "imported";
+            /** Format: uuid */
+            requestId: string | null;
+            /** @description identity keys of the approvers */
+            approvedBy: string[];
+            /** Format: date-time */
+            approvedAt: string | null;
+            importBatchId: string | null;
+            /** Format: date-time */
+            grantedAt: string;
+            /**
+             * Format: date-time
+             * @description when it ended (after `at`); null while still held
+             */
+            revokedAt: string | null;
+            /** Format: uuid */
+            revokedByRequest: string | null;
+            revokeReason: string | null;
+        };
+        AccessReportDto: {
+            /**
+             * Format: date-time
+             * @description the moment asked for (`?at=`); null: now
+             */
+            at: string | null;
+            items: components["schemas"]["AccessReportItemDto"][];
+            nextCursor: string | null;
+        };
         SodReportItemDto: {
             /** @description identity key */
             identity: string;
@@ -1838,6 +1884,62 @@ export interface components {
              * @example 2026-12-15T17:00:00+01:00
              */
             dueAt: string;
+        };
+        ReviewerCountDto: {
+            /** @description identity key */
+            reviewer: string;
+            items: number;
+        };
+        FallbackReviewerDto: {
+            /** @description identity key */
+            reviewer: string;
+            items: number;
+            /** @enum {string} */
+            status: "active" | "pending" | "terminated" | "unknown";
+        };
+        ItemRefDto: {
+            /** @description identity key */
+            identity: string;
+            role: string;
+            system: string;
+        };
+        RoutedItemsDto: {
+            items: number;
+            /** @description up to 20 examples */
+            examples: components["schemas"]["ItemRefDto"][];
+        };
+        DeadlinePolicyViewDto: {
+            /** @enum {string} */
+            policy: "escalate" | "revoke" | "keep";
+            /** Format: date-time */
+            dueAt: string;
+            /** @description what happens to items undecided at the deadline, in words */
+            undecidedItems: string;
+        };
+        PreflightReportDto: {
+            canStart: boolean;
+            /** @description why it cannot start; empty when it can */
+            problems: string[];
+            /** @description people in scope */
+            subjects: number;
+            /** @description review items it would create */
+            items: number;
+            perReviewer: components["schemas"]["ReviewerCountDto"][];
+            fallback: components["schemas"]["FallbackReviewerDto"];
+            /** @description items whose rule found no reviewer (routed to the fallback) */
+            noResolvableReviewer: components["schemas"]["RoutedItemsDto"];
+            /** @description items whose reviewer would have been the subject (routed away) */
+            selfReview: components["schemas"]["RoutedItemsDto"];
+            /** @description named reviewers who are terminated or pending */
+            terminatedReviewers: components["schemas"]["ReviewerCountDto"][];
+            deadlinePolicy: components["schemas"]["DeadlinePolicyViewDto"];
+        };
+        CampaignAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "generating";
+            workflowId: string;
         };
         CampaignScopeViewDto: {
             /** @enum {string} */
@@ -2005,6 +2107,35 @@ export interface components {
             fallbackReviewer: string;
             /** @enum {string} */
             deadlinePolicy: "escalate" | "revoke" | "keep";
+        };
+        ScheduleRunDto: {
+            /** Format: date-time */
+            at: string;
+            workflowId: string | null;
+        };
+        ScheduleViewDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description five-field cron, UTC */
+            cron: string | null;
+            /** @description interval such as 90d */
+            every: string | null;
+            campaign: components["schemas"]["CampaignTemplateDto"];
+            reviewDays: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            temporalScheduleId: string;
+            /** @description the next (up to 3) run times */
+            nextRuns: string[];
+            recentRuns: components["schemas"]["ScheduleRunDto"][];
+            /** @description runs skipped because the previous one was still open */
+            skippedOverlaps: number;
+        };
+        SchedulePageDto: {
+            items: components["schemas"]["ScheduleViewDto"][];
+            nextCursor: string | null;
         };
         ScheduleDto: {
             /** @example Quarterly manager review */
@@ -3341,12 +3472,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { at, items: [{ identity, role, roleVersion, entitlements, provenance, requestId, approvedBy, grantedAt, revokedAt, revokedByRequest, revokeReason, ... }], nextCursor }; with ?at= the access held at that moment */
+            /** @description with ?at= the access held at that moment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccessReportDto"];
+                };
             };
         };
     };
@@ -3484,11 +3617,23 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description ?dryRun=true: what the campaign would do, nothing started */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PreflightReportDto"];
+                };
+            };
+            /** @description started: the campaign is generating its items */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignAcceptedDto"];
+                };
             };
         };
     };
@@ -3678,7 +3823,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SchedulePageDto"];
+                };
             };
         };
     };
@@ -3699,7 +3846,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ScheduleViewDto"];
+                };
             };
         };
     };
