@@ -41,7 +41,7 @@ function Entries({ label, items, system, sign }: { label: string; items: string[
 }
 
 /** The access a request changes, per system: what is added and what is removed, privileged marked. */
-export function DiffView({ diff, title = 'Access that changes' }: { diff: { add: Ref[]; remove: Ref[] }; title?: string }) {
+export function DiffView({ diff, title = 'Access that changes', when }: { diff: { add: Ref[]; remove: Ref[] }; title?: string; when?: string }) {
   const systems = useSystems();
   const groups = groupBySystem(diff.add, diff.remove);
   return (
@@ -49,6 +49,7 @@ export function DiffView({ diff, title = 'Access that changes' }: { diff: { add:
       <Typography variant="h6" component="h3" gutterBottom>
         {title}
       </Typography>
+      {when && <Typography sx={{ mb: 1 }}>{when}</Typography>}
       {groups.length === 0 ? (
         <Alert severity="info" variant="outlined">
           No access changes.

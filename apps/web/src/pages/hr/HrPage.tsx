@@ -11,7 +11,7 @@ import { REASON_WORDS, words } from '../../lib/words';
 import { LeaverForm } from './LeaverForm';
 
 /** One scheduled leaver: when access ends (its detail carries the effective time and reason), and HR's actions. */
-function ScheduledLeaverCard({ id, identity, name, createdAt }: { id: string; identity: string; name: string; createdAt: string }) {
+function ScheduledLeaverCard({ id, identity, name, createdAt, requester }: { id: string; identity: string; name: string; createdAt: string; requester: string }) {
   const detail = useQuery({ queryKey: ['request', id], queryFn: () => unwrap(api.GET('/api/v1/requests/{id}', { params: { path: { id } } })) });
   const reason = detail.data?.changes.reason;
   return (
@@ -29,7 +29,7 @@ function ScheduledLeaverCard({ id, identity, name, createdAt }: { id: string; id
         <Typography sx={{ mb: 1 }} color="text.secondary">
           Requested {formatTime(createdAt)}.
         </Typography>
-        <LeaverActions requestId={id} status="scheduled" />
+        <LeaverActions requestId={id} status="scheduled" requester={requester} />
       </CardContent>
     </Card>
   );
@@ -51,7 +51,7 @@ function ScheduledLeavers() {
         ) : (
           <Stack spacing={2}>
             {items.map((r) => (
-              <ScheduledLeaverCard key={r.id} id={r.id} identity={r.identity} name={names[r.identity]} createdAt={r.createdAt} />
+              <ScheduledLeaverCard key={r.id} id={r.id} identity={r.identity} name={names[r.identity]} createdAt={r.createdAt} requester={r.requester} />
             ))}
           </Stack>
         )

@@ -1,11 +1,12 @@
-import { Alert, Autocomplete, Button, FormControlLabel, Grid, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Button, FormControlLabel, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { api, problemText, unwrap } from '../../api/client';
 import { PersonPicker } from '../../components/PersonPicker';
+import { useZonedTime, ZonedTimeField } from '../../components/ZonedTimeField';
 import type { Identity } from '../../lib/catalog';
-import { formatTime, localInput, viewerZone, zonedIso, zones } from '../../lib/time';
+import { formatTime } from '../../lib/time';
 import { REASON_WORDS } from '../../lib/words';
 
 type Reason = 'voluntary' | 'involuntary' | 'for_cause';
@@ -16,15 +17,13 @@ type Reason = 'voluntary' | 'involuntary' | 'for_cause';
  */
 export function LeaverForm() {
   const qc = useQueryClient();
-  const allZones = useMemo(zones, []);
   const [person, setPerson] = useState<Identity | null>(null);
   const [reason, setReason] = useState<Reason>('voluntary');
   const [when, setWhen] = useState<'now' | 'later'>('now');
-  const [zone, setZone] = useState(viewerZone());
-  const [local, setLocal] = useState(() => localInput(Date.now() + 3_600_000, viewerZone()));
+  const time = useZonedTime(Date.now() + 3_600_000);
   const [justification, setJustification] = useState('');
   const forCause = reason === 'for_cause';
-  const effectiveAt = when === 'later' && !forCause ? zonedIso(local, zone) : null;
+  const effectiveAt = when === 'later' && !forCause ? time.iso : null;
   const submit = useMutation({
     mutationFn: () =>
       unwrap(
@@ -65,16 +64,7 @@ export function LeaverForm() {
           <FormControlLabel value="later" control={<Radio />} label="At a date and time" />
         </RadioGroup>
       )}
-      {when === 'later' && !forCause && (
-        <Grid container spacing={2}>
-          <Grid size={{ xs: 12, md: 6 }}>
-            <TextField label="Last moment of access" type="datetime-local" value={local} onChange={(e) => setLocal(e.target.value)} required fullWidth slotProps={{ inputLabel: { shrink: true } }} helperText={effectiveAt ? `Sent as ${effectiveAt} · in your time: ${formatTime(effectiveAt)}` : 'Pick a date and time'} />
-          </Grid>
-          <Grid size={{ xs: 12, md: 6 }}>
-            <Autocomplete options={allZones} value={zone} onChange={(_, v) => v && setZone(v)} disableClearable renderInput={(p) => <TextField {...p} label="Time zone" />} />
-          </Grid>
-        </Grid>
-      )}
+      {when === 'later' && !forCause && <ZonedTimeField label="Last moment of access" time={time} required />}
       <TextField label="Note (optional)" value={justification} onChange={(e) => setJustification(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 2000 } }} />
       {submit.isError && <Alert severity="error">{problemText(submit.error)}</Alert>}
       {submit.isSuccess && (

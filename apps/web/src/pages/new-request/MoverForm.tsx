@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Grid, List, ListItem, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, FormControlLabel, Grid, List, ListItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -6,8 +6,9 @@ import { api, problemText, unwrap } from '../../api/client';
 import { DiffView } from '../../components/DiffView';
 import { PersonPicker } from '../../components/PersonPicker';
 import { QueryView } from '../../components/States';
+import { useZonedTime, ZonedTimeField } from '../../components/ZonedTimeField';
 import { useIdentity, type Identity, type IdentityDetail, type Role } from '../../lib/catalog';
-import { formatDate } from '../../lib/time';
+import { formatDate, formatTime } from '../../lib/time';
 import { previewMoverDiff } from './mover-diff';
 import { RolePicker } from './RolePicker';
 
@@ -42,11 +43,14 @@ function MoverDetails({ person, roles }: { person: IdentityDetail; roles: Role[]
   const [title, setTitle] = useState('');
   const [manager, setManager] = useState<Identity | null>(null);
   const [justification, setJustification] = useState('');
+  const [dated, setDated] = useState(false);
+  const time = useZonedTime(Date.now() + 86_400_000);
+  const effectiveAt = dated ? time.iso : null;
   const toggle = (set: typeof setAdd) => (k: string) => set((c) => (c.includes(k) ? c.filter((x) => x !== k) : [...c, k]));
   const diff = previewMoverDiff(person, roles, add, remove);
   const changes = { ...(department.trim() ? { department: department.trim() } : {}), ...(title.trim() ? { title: title.trim() } : {}), ...(manager ? { manager: manager.key } : {}) };
   const submit = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/requests/mover', { body: { identity: person.key, addRoles: add, removeRoles: remove, changes, justification: justification.trim() } })),
+    mutationFn: () => unwrap(api.POST('/api/v1/requests/mover', { body: { identity: person.key, addRoles: add, removeRoles: remove, changes, justification: justification.trim(), ...(effectiveAt ? { effectiveAt } : {}) } })),
     onSuccess: async (res) => {
       await qc.invalidateQueries({ queryKey: ['requests'] });
       void navigate(`/requests/${res.id}`);
@@ -86,10 +90,20 @@ function MoverDetails({ person, roles }: { person: IdentityDetail; roles: Role[]
           <PersonPicker label="New manager" value={manager} onChange={setManager} helperText={`Now: ${person.manager ?? '—'}`} filter={(p) => p.key !== person.key} />
         </Grid>
       </Grid>
-      <DiffView diff={diff} title="Access that will change (preview)" />
+      <Box component="fieldset" sx={{ border: 0, p: 0, m: 0 }}>
+        <Typography component="legend" variant="h6">
+          When the change takes effect
+        </Typography>
+        <RadioGroup row value={dated ? 'later' : 'approved'} onChange={(e) => setDated(e.target.value === 'later')}>
+          <FormControlLabel value="approved" control={<Radio />} label="As soon as it is approved" />
+          <FormControlLabel value="later" control={<Radio />} label="From a date and time" />
+        </RadioGroup>
+        {dated && <ZonedTimeField label="Effective from" time={time} required />}
+      </Box>
+      <DiffView diff={diff} title="Access that will change (preview)" when={effectiveAt ? `From ${formatTime(effectiveAt)}.` : 'As soon as it is approved and carried out.'} />
       <TextField label="Why is this change needed?" value={justification} onChange={(e) => setJustification(e.target.value)} required multiline minRows={2} slotProps={{ htmlInput: { maxLength: 2000 } }} />
       {submit.isError && <Alert severity="error">{problemText(submit.error)}</Alert>}
-      <Button type="submit" variant="contained" disabled={submit.isPending || nothing} sx={{ alignSelf: 'flex-start' }}>
+      <Button type="submit" variant="contained" disabled={submit.isPending || nothing || (dated && !effectiveAt)} sx={{ alignSelf: 'flex-start' }}>
         Send for approval
       </Button>
     </Stack>

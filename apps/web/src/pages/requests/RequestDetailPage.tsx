@@ -2,6 +2,7 @@ import { Box, Stack, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { CancelRequest } from '../../actions/CancelRequest';
 import { LeaverActions } from '../../actions/LeaverActions';
 import { StatusChip } from '../../components/Chips';
 import { DiffView, SodFindings } from '../../components/DiffView';
@@ -49,7 +50,11 @@ export function RequestDetailPage() {
               {r.removeRoles.length > 0 && <Typography>Roles to remove: {r.removeRoles.join(', ')}</Typography>}
               {r.completedAt && <Typography>Closed on {formatTime(r.completedAt)}{r.outcome && ` — ${r.outcome}`}.</Typography>}
             </Box>
-            {r.kind === 'leaver' && <LeaverActions requestId={r.id} status={r.status} />}
+            {r.kind === 'leaver' ? (
+              <LeaverActions requestId={r.id} status={r.status} requester={r.requester} />
+            ) : (
+              <CancelRequest request={{ ...r, doneTasks: r.tasks.filter((t) => t.status === 'done').length }} />
+            )}
             <OrgChanges changes={r.changes} />
             <DiffView diff={r.diff} />
             {r.kind !== 'leaver' && <SodFindings findings={r.sodFindings} />}

@@ -1,12 +1,13 @@
-import { Button, Link, MenuItem, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField } from '@mui/material';
+import { Button, Link, MenuItem, Stack, TextField } from '@mui/material';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { CancelRequest } from '../../actions/CancelRequest';
 import type { paths } from '../../api/schema';
 import { StatusChip } from '../../components/Chips';
 import { Page } from '../../components/Page';
-import { Empty, QueryView } from '../../components/States';
+import { DataTable } from '../../components/DataTable';
 import { usePeopleNames } from '../../lib/catalog';
 import { formatTime } from '../../lib/time';
 import { KIND_WORDS, STATUS_WORDS, words } from '../../lib/words';
@@ -68,56 +69,32 @@ export function RequestsPage() {
           Filter
         </Button>
       </Stack>
-      <QueryView query={query} what="requests">
-        {() =>
-          items.length === 0 ? (
-            <Empty>No requests match.</Empty>
-          ) : (
-            <>
-              <TableContainer>
-                <Table size="small" aria-label="Requests">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>Request</TableCell>
-                      <TableCell>Person</TableCell>
-                      <TableCell>Status</TableCell>
-                      <TableCell>Asked by</TableCell>
-                      <TableCell>Asked on</TableCell>
-                      <TableCell>Closed on</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {items.map((r) => (
-                      <TableRow key={r.id} hover>
-                        <TableCell>
-                          <Link component={RouterLink} to={`/requests/${r.id}`}>
-                            {words(KIND_WORDS, r.kind)}
-                            {r.roles.length > 0 && `: ${r.roles.join(', ')}`}
-                          </Link>
-                        </TableCell>
-                        <TableCell>
-                          {names[r.identity]} ({r.identity})
-                        </TableCell>
-                        <TableCell>
-                          <StatusChip status={r.status} />
-                        </TableCell>
-                        <TableCell>{names[r.requester]}</TableCell>
-                        <TableCell>{formatTime(r.createdAt)}</TableCell>
-                        <TableCell>{formatTime(r.completedAt)}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </TableContainer>
-              {query.hasNextPage && (
-                <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                  Show more
-                </Button>
-              )}
-            </>
-          )
-        }
-      </QueryView>
+      <DataTable
+        query={query}
+        paging={query}
+        what="requests"
+        label="Requests"
+        rows={items}
+        rowKey={(r) => r.id}
+        empty="No requests match."
+        columns={[
+          {
+            header: 'Request',
+            cell: (r) => (
+              <Link component={RouterLink} to={`/requests/${r.id}`}>
+                {words(KIND_WORDS, r.kind)}
+                {r.roles.length > 0 && `: ${r.roles.join(', ')}`}
+              </Link>
+            ),
+          },
+          { header: 'Person', cell: (r) => `${names[r.identity]} (${r.identity})` },
+          { header: 'Status', cell: (r) => <StatusChip status={r.status} /> },
+          { header: 'Asked by', cell: (r) => names[r.requester] },
+          { header: 'Asked on', cell: (r) => formatTime(r.createdAt) },
+          { header: 'Closed on', cell: (r) => formatTime(r.completedAt) },
+          { header: 'Actions', cell: (r) => <CancelRequest request={r} size="small" /> },
+        ]}
+      />
     </Page>
   );
 }
