@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSystem, until } from './requests-fixture';
-import { launchBrowser, screenshot, signIn, startWebStack } from './support/web';
+import { expectText, launchBrowser, screenshot, signIn, startWebStack } from './support/web';
 
 /**
  * The web application in a real browser (Debian's Chromium through playwright-core), against the
@@ -211,10 +211,3 @@ describe('web app: the JML flows in a browser', () => {
   });
 });
 
-async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
-  try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
-  } catch {
-    throw new Error(`expected "${text}" in ${locator.toString()}, found: ${(await locator.first().innerText().catch(() => '?')).slice(0, 1500)}`);
-  }
-}

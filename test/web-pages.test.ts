@@ -95,6 +95,7 @@ describe('web app: every page, served by the API, accessible', () => {
     ['hr-leavers', () => '/hr', 'No leavers are scheduled'],
     ['reviews-empty', () => '/reviews', 'No access reviews for you'],
     ['audit-ledger', () => '/audit', 'asked for this request'],
+    ['audit-access', () => '/audit/access', 'Access held now'],
     ['audit-verify', () => '/audit/verify', 'Check the audit trail'],
     ['audit-reports', () => '/audit/reports', 'hold conflicting access today'],
     ['audit-evidence', () => '/audit/evidence', 'node verify.mjs'],

@@ -1,6 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { http, people, seedRole, seedSystem, until } from './requests-fixture';
-import { launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
 
 /** A certification review in the browser: the reviewer decides in bulk with one removal, previewed first, then signs off. */
 describe('web app: an access review decided in bulk', () => {
@@ -91,10 +91,3 @@ describe('web app: an access review decided in bulk', () => {
   });
 });
 
-async function expectText(locator: Locator, text: string): Promise<void> {
-  try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
-  } catch {
-    throw new Error(`expected "${text}" in ${locator.toString()}, found: ${(await locator.first().innerText().catch(() => '?')).slice(0, 1500)}`);
-  }
-}

@@ -81,3 +81,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Waits for `text` inside `locator`; on failure says what the locator showed instead. */
+export async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
+  } catch {
+    throw new Error(`expected "${text}" in ${locator.toString()}, found: ${(await locator.first().innerText().catch(() => '?')).slice(0, 1500)}`);
+  }
+}

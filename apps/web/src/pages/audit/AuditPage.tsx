@@ -1,6 +1,7 @@
 import { Box, Tab, Tabs } from '@mui/material';
 import { useNavigate, useParams } from 'react-router';
 import { Page } from '../../components/Page';
+import { AccessAt } from './AccessAt';
 import { EvidencePack } from './EvidencePack';
 import { LedgerSearch } from './LedgerSearch';
 import { Reports } from './Reports';
@@ -8,6 +9,7 @@ import { VerifyLedger } from './VerifyLedger';
 
 const TABS = [
   ['ledger', 'Audit trail'],
+  ['access', 'Access at a moment'],
   ['verify', 'Check integrity'],
   ['reports', 'Reports'],
   ['evidence', 'Evidence pack'],
@@ -27,6 +29,7 @@ export default function AuditPage() {
       </Tabs>
       <Box role="tabpanel" id={`audit-panel-${current}`} aria-labelledby={`audit-tab-${current}`}>
         {current === 'ledger' && <LedgerSearch />}
+        {current === 'access' && <AccessAt />}
         {current === 'verify' && <VerifyLedger />}
         {current === 'reports' && <Reports />}
         {current === 'evidence' && <EvidencePack />}

@@ -1,9 +1,9 @@
-import { Button, Grid, Link, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField } from '@mui/material';
+import { Button, Grid, Link, TextField } from '@mui/material';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
-import { Empty, QueryView } from '../../components/States';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { DataTable } from '../../components/DataTable';
 import { formatTime, viewerZone, zonedIso } from '../../lib/time';
 import { eventPhrase } from '../../lib/words';
 
@@ -13,6 +13,23 @@ const FILTERS = [
   ['requestId', 'Request id'],
   ['subjectId', 'About (subject id)'],
 ] as const;
+
+type Row = Schemas['AuditPageDto']['items'][number];
+
+const COLUMNS = [
+  { header: '#', cell: (r: Row) => r.seq },
+  { header: 'When', cell: (r: Row) => formatTime(r.occurredAt) },
+  { header: 'Who', cell: (r: Row) => (r.actor.type === 'system' ? 'The service' : `${r.actor.name} (${r.actor.id})`) },
+  {
+    header: 'What',
+    cell: (r: Row) => (
+      <>
+        {eventPhrase(r)} <code>{r.action}</code>
+      </>
+    ),
+  },
+  { header: 'Request', cell: (r: Row) => (r.requestId ? <Link component={RouterLink} to={`/requests/${r.requestId}`}>Open</Link> : '—') },
+];
 
 /** Search the ledger by who, what, request and time; export the same selection with its hash proof. */
 export function LedgerSearch() {
@@ -79,47 +96,16 @@ export function LedgerSearch() {
           </Button>
         </Grid>
       </Grid>
-      <QueryView query={query} what="the audit trail">
-        {() =>
-          rows.length === 0 ? (
-            <Empty>No audit records match.</Empty>
-          ) : (
-            <>
-              <TableContainer>
-                <Table size="small" aria-label="Audit records">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>#</TableCell>
-                      <TableCell>When</TableCell>
-                      <TableCell>Who</TableCell>
-                      <TableCell>What</TableCell>
-                      <TableCell>Request</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {rows.map((r) => (
-                      <TableRow key={r.seq}>
-                        <TableCell>{r.seq}</TableCell>
-                        <TableCell>{formatTime(r.occurredAt)}</TableCell>
-                        <TableCell>{r.actor.type === 'system' ? 'The service' : `${r.actor.name} (${r.actor.id})`}</TableCell>
-                        <TableCell>
-                          {eventPhrase(r)} <code>{r.action}</code>
-                        </TableCell>
-                        <TableCell>{r.requestId ? <Link component={RouterLink} to={`/requests/${r.requestId}`}>Open</Link> : '—'}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </TableContainer>
-              {query.hasNextPage && (
-                <Button onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-                  Show more
-                </Button>
-              )}
-            </>
-          )
-        }
-      </QueryView>
+      <DataTable
+        query={query}
+        paging={query}
+        what="the audit trail"
+        label="Audit records"
+        rows={rows}
+        rowKey={(r) => r.seq}
+        columns={COLUMNS}
+        empty="No audit records match."
+      />
     </>
   );
 }

@@ -1,133 +1,71 @@
-import { Chip, Link, Table, TableBody, TableCell, TableContainer, TableHead, TableRow } from '@mui/material';
+import { Chip, Link } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
-import { api, unwrap } from '../../api/client';
-import { Empty, QueryView } from '../../components/States';
-import { useRoles, useSystems } from '../../lib/catalog';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { DataTable, type Column } from '../../components/DataTable';
+import { useRoles, useSystems, type Role, type System } from '../../lib/catalog';
 import { CHANNEL_WORDS, RISK_WORDS, words } from '../../lib/words';
+
+type SodRule = Schemas['SodRulePage']['items'][number];
+
+const SYSTEM_COLUMNS: Column<System>[] = [
+  { header: 'System', cell: (s) => `${s.name} (${s.key})` },
+  { header: 'Owners', cell: (s) => s.owners.join(', ') },
+  { header: 'How tasks reach them', cell: (s) => words(CHANNEL_WORDS, s.channel) },
+  { header: "Deadline to remove a leaver's access", cell: (s) => `${s.deprovisionSlaHours} hours` },
+  {
+    header: 'Entitlements',
+    cell: (s) =>
+      s.entitlements.map((e) => (
+        <Chip key={e.key} size="small" sx={{ mr: 0.5, mb: 0.5 }} label={`${e.name}${e.privileged ? ' · privileged' : ''}`} color={e.privileged ? 'error' : 'default'} variant="outlined" />
+      )),
+  },
+];
+
+const ROLE_COLUMNS: Column<Role>[] = [
+  {
+    header: 'Role',
+    cell: (r) => (
+      <Link component={RouterLink} to={`/catalog/roles/${encodeURIComponent(r.key)}`}>
+        {r.name} ({r.key})
+      </Link>
+    ),
+  },
+  { header: 'Risk', cell: (r) => words(RISK_WORDS, r.risk) },
+  { header: 'Owner', cell: (r) => r.owner },
+  { header: 'Grants', cell: (r) => r.entitlements.map((e) => `${e.system}: ${e.entitlement}`).join(', ') },
+  { header: 'Version', cell: (r) => r.latestVersion },
+];
+
+const SOD_COLUMNS: Column<SodRule>[] = [
+  { header: 'Rule', cell: (r) => `${r.name} (${r.key})` },
+  { header: 'Severity', cell: (r) => r.severity },
+  { header: 'At request time', cell: (r) => (r.action === 'block' ? 'Refused' : 'Needs two different approvers') },
+  { header: 'Conflicting sides', cell: (r) => r.sets.map((s) => [...s.roles, ...s.entitlements.map((e) => `${e.system}: ${e.entitlement}`)].join(' or ')).join(' versus ') },
+  { header: 'In force', cell: (r) => (r.status === 'retired' ? 'Retired' : 'Yes') },
+];
 
 export function SystemsList() {
   const systems = useSystems();
-  return (
-    <QueryView query={systems} what="systems">
-      {(list) =>
-        list.length === 0 ? (
-          <Empty>No systems in the catalog yet.</Empty>
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Systems">
-              <TableHead>
-                <TableRow>
-                  <TableCell>System</TableCell>
-                  <TableCell>Owners</TableCell>
-                  <TableCell>How tasks reach them</TableCell>
-                  <TableCell>Deadline to remove a leaver's access</TableCell>
-                  <TableCell>Entitlements</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {list.map((s) => (
-                  <TableRow key={s.key}>
-                    <TableCell>
-                      {s.name} ({s.key})
-                    </TableCell>
-                    <TableCell>{s.owners.join(', ')}</TableCell>
-                    <TableCell>{words(CHANNEL_WORDS, s.channel)}</TableCell>
-                    <TableCell>{s.deprovisionSlaHours} hours</TableCell>
-                    <TableCell>
-                      {s.entitlements.map((e) => (
-                        <Chip key={e.key} size="small" sx={{ mr: 0.5, mb: 0.5 }} label={`${e.name}${e.privileged ? ' · privileged' : ''}`} color={e.privileged ? 'error' : 'default'} variant="outlined" />
-                      ))}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )
-      }
-    </QueryView>
-  );
+  return <DataTable query={systems} what="systems" label="Systems" rows={systems.data ?? []} rowKey={(s) => s.key} columns={SYSTEM_COLUMNS} empty="No systems in the catalog yet." />;
 }
 
 export function RolesList() {
   const roles = useRoles();
-  return (
-    <QueryView query={roles} what="roles">
-      {(list) =>
-        list.length === 0 ? (
-          <Empty>No roles in the catalog yet.</Empty>
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Roles">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Role</TableCell>
-                  <TableCell>Risk</TableCell>
-                  <TableCell>Owner</TableCell>
-                  <TableCell>Grants</TableCell>
-                  <TableCell>Version</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {list.map((r) => (
-                  <TableRow key={r.key}>
-                    <TableCell>
-                      <Link component={RouterLink} to={`/catalog/roles/${encodeURIComponent(r.key)}`}>
-                        {r.name} ({r.key})
-                      </Link>
-                    </TableCell>
-                    <TableCell>{words(RISK_WORDS, r.risk)}</TableCell>
-                    <TableCell>{r.owner}</TableCell>
-                    <TableCell>{r.entitlements.map((e) => `${e.system}: ${e.entitlement}`).join(', ')}</TableCell>
-                    <TableCell>{r.latestVersion}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )
-      }
-    </QueryView>
-  );
+  return <DataTable query={roles} what="roles" label="Roles" rows={roles.data ?? []} rowKey={(r) => r.key} columns={ROLE_COLUMNS} empty="No roles in the catalog yet." />;
 }
 
 export function SodRulesList() {
   const rules = useQuery({ queryKey: ['sod-rules'], queryFn: () => unwrap(api.GET('/api/v1/sod-rules', { params: { query: { limit: 500 } } })) });
   return (
-    <QueryView query={rules} what="separation-of-duties rules">
-      {(page) =>
-        page.items.length === 0 ? (
-          <Empty>No separation-of-duties rules yet.</Empty>
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Separation-of-duties rules">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Rule</TableCell>
-                  <TableCell>Severity</TableCell>
-                  <TableCell>At request time</TableCell>
-                  <TableCell>Conflicting sides</TableCell>
-                  <TableCell>In force</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {page.items.map((r) => (
-                  <TableRow key={r.key}>
-                    <TableCell>
-                      {r.name} ({r.key})
-                    </TableCell>
-                    <TableCell>{r.severity}</TableCell>
-                    <TableCell>{r.action === 'block' ? 'Refused' : 'Needs two different approvers'}</TableCell>
-                    <TableCell>{r.sets.map((s) => [...s.roles, ...s.entitlements.map((e) => `${e.system}: ${e.entitlement}`)].join(' or ')).join(' versus ')}</TableCell>
-                    <TableCell>{r.status === 'retired' ? 'Retired' : 'Yes'}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )
-      }
-    </QueryView>
+    <DataTable
+      query={rules}
+      what="separation-of-duties rules"
+      label="Separation-of-duties rules"
+      rows={rules.data?.items ?? []}
+      rowKey={(r) => r.key}
+      columns={SOD_COLUMNS}
+      empty="No separation-of-duties rules yet."
+    />
   );
 }
