@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client as PgClient } from 'pg';
+import { personTokens, integrationToken } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
+import { createIdentity } from './support/auth';
+import { grantImported, seedSystems, until } from './support/leaver-fixtures';
 import { services } from './support/services';
 
 /**
@@ -39,8 +43,8 @@ describe('npm start launcher', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function launch(): { child: ChildProcess; output: () => string; running: Promise<void>; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist/libs/devstack/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  function launch(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; running: Promise<void>; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'dist/libs/devstack/start.js')], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -92,4 +96,70 @@ describe('npm start launcher', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     if (process.getuid?.() === 0) expect(existsSync(join(dataDir, 'postgres.location'))).toBe(true);
   }, 240_000);
+
+  /** The pids the launcher printed for one child ("worker ready (pid N)"), in order. */
+  const pidsOf = (output: string, name: string) => [...output.matchAll(new RegExp(`${name} ready \\(pid (\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
+  const restartsIn = (metrics: string, name: string) => Number(new RegExp(`jml_launcher_restarts_total\\{process="${name}"\\} (\\d+)`).exec(metrics)?.[1]);
+
+  it('restarts a SIGKILLed worker and api while the rest keeps serving, a leaver completes, and repeated crashes stop it with the reason', async () => {
+    const stack = launch({ LAUNCHER_RESTART_BACKOFF: '300ms', LAUNCHER_MAX_RESTARTS: '1', LAUNCHER_RESTART_WINDOW: '10m', LEAVER_RECONCILE_INTERVAL: '1s' });
+    await stack.running;
+    const issuer = `http://localhost:${env.DEV_IDP_PORT}`;
+    const dbUrl = `postgres://postgres:jml-dev-owner@127.0.0.1:${env.EMBEDDED_PG_PORT}/jml`;
+    const owner = new PgClient({ connectionString: dbUrl });
+    // The stack stops PostgreSQL at the end of this test: its goodbye is expected, not an error.
+    owner.on('error', () => undefined);
+    await owner.connect();
+    try {
+      // A leaver with one queue task, so the workflow waits on an owner's attestation.
+      const db = { name: 'jml', ownerUrl: dbUrl, serviceUrl: dbUrl, drop: async () => undefined };
+      await createIdentity(db, { key: 'own-l', name: 'Queue Owner', roles: ['system_owner'] });
+      await createIdentity(db, { key: 'L-RESTART', name: 'Leaver Restart' });
+      await seedSystems(owner, [{ key: 'qrestart', channel: 'queue', target: null, slaHours: 8, owners: ['own-l'] }]);
+      await grantImported(owner, 'role-restart', 'own-l', ['qrestart'], ['L-RESTART']);
+      const hr = `Bearer ${await integrationToken(issuer, 'hr-system')}`;
+      const started = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/requests/leaver`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: hr }, body: JSON.stringify({ identity: 'L-RESTART', reason: 'voluntary' }),
+      });
+      expect(started.status).toBe(202);
+      const { id } = (await started.json()) as { id: string };
+      const task = await until(async () => (await owner.query(`SELECT id FROM task WHERE request_id = $1`, [id])).rows[0] as { id: string } | undefined, 60_000, 200);
+
+      // SIGKILL the worker: the API keeps answering, and the attestation is accepted while it is down.
+      const [firstWorker] = pidsOf(stack.output(), 'worker');
+      process.kill(firstWorker, 'SIGKILL');
+      await until(async () => stack.output().includes('worker exited unexpectedly (signal SIGKILL); restarting in 300 ms'), 10_000, 50);
+      expect((await get('/health/live')).status).toBe(200);
+      const ownerToken = (await personTokens(issuer, 'own-l')).accessToken;
+      const done = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/tasks/${task.id}/complete`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` }, body: JSON.stringify({ note: 'account closed' }),
+      });
+      expect(done.status).toBe(200);
+
+      // The restarted worker finishes the leaver.
+      await until(async () => pidsOf(stack.output(), 'worker').length === 2, 60_000, 100);
+      const request = await until(async () => {
+        const r = (await owner.query(`SELECT status FROM request WHERE id = $1`, [id])).rows[0] as { status: string };
+        return r.status === 'completed' ? r : null;
+      }, 90_000, 250);
+      expect(request.status).toBe('completed');
+      expect(restartsIn((await get('/metrics')).body, 'worker')).toBe(1);
+
+      // The api too: a new one answers, and it learns both counts from the launcher.
+      process.kill(pidsOf(stack.output(), 'api')[0], 'SIGKILL');
+      await until(async () => pidsOf(stack.output(), 'api').length === 2, 60_000, 100);
+      const metrics = (await get('/metrics')).body;
+      expect([restartsIn(metrics, 'api'), restartsIn(metrics, 'worker')]).toEqual([1, 1]);
+
+      // A second worker crash inside the window is more than LAUNCHER_MAX_RESTARTS=1: stop, saying why.
+      process.kill(pidsOf(stack.output(), 'worker')[1], 'SIGKILL');
+      expect(await stack.exited).toBe(1);
+      expect(stack.output()).toContain('worker exited unexpectedly (signal SIGKILL) and has crashed 2 times within 600 s');
+      expect(stack.output()).toContain('stopping the stack');
+      await expect(get('/health/live')).rejects.toThrow();
+    } finally {
+      await owner.end().catch(() => undefined);
+      if (stack.child.exitCode === null) stack.child.kill('SIGINT');
+    }
+  }, 300_000);
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkpointKeyFromPem } from '../audit/checkpoint';
 import { parseRoleMapping, type AppRole } from '../auth/app-roles';
 import { usernameProblem } from '../domain/identity-names';
+import { durationToMs } from '../domain/sla';
 
 /**
  * The one typed configuration object of the service. Every process (api, worker, launcher,
@@ -79,6 +80,7 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   APPROVAL_SLA: duration.default('2d'),
   APPROVAL_REMINDER: duration.default('1d'),
   TASK_REMINDER_BEFORE_DUE: duration.default('2h'),
@@ -109,6 +111,9 @@ const schema = z.object({
   /** Traces (ADR 161): exported over OTLP/HTTP only when an endpoint is set (the OTel SDK's own name). */
   OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  LAUNCHER_MAX_RESTARTS: z.coerce.number().int().min(0).max(1000).default(5),
+  LAUNCHER_RESTART_WINDOW: duration.default('5m'),
+  LAUNCHER_RESTART_BACKOFF: duration.default('1s'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -159,6 +164,8 @@ export interface Config {
   bootstrapAdmins: string[];
   logLevel: RawConfig['LOG_LEVEL'];
   rateLimitPerMinute: number;
+  /** Answers 401/403 one client address may receive per minute before it is refused with 429 (ADR 156). */
+  authFailuresPerMinute: number;
   durations: {
     approvalSla: string;
     approvalReminder: string;
@@ -197,6 +204,8 @@ export interface Config {
     /** `service.name` prefix of the spans; the process adds `-api` or `-worker`. */
     serviceName: string;
   };
+  /** `npm start` restarts a crashed api or worker (ADR 155): at most `maxRestarts` crashes per window, backoff doubling from `backoffMs`. */
+  launcher: { maxRestarts: number; windowMs: number; backoffMs: number };
 }
 
 export class ConfigError extends Error {
@@ -295,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapAdmins: c.BOOTSTRAP_ADMINS ?? (c.DATABASE_URL ? [] : ['admin']),
     logLevel: c.LOG_LEVEL,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
     durations: {
       approvalSla: c.APPROVAL_SLA,
       approvalReminder: c.APPROVAL_REMINDER,
@@ -324,6 +334,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerMetricsAddress: c.WORKER_METRICS_PORT ? `${c.WORKER_METRICS_HOST}:${c.WORKER_METRICS_PORT}` : undefined,
       otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: c.OTEL_SERVICE_NAME ?? 'jml-governance',
+    },
+    launcher: {
+      maxRestarts: c.LAUNCHER_MAX_RESTARTS,
+      windowMs: durationToMs(c.LAUNCHER_RESTART_WINDOW),
+      backoffMs: durationToMs(c.LAUNCHER_RESTART_BACKOFF),
     },
   };
 }

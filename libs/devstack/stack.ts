@@ -7,6 +7,7 @@ import { startDevIdp, type DevIdp } from '../auth/dev-idp/start-dev-idp';
 import { findTemporalCli } from '../temporal/cli-binary';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
+import { Supervisor, type RestartPolicy } from './supervisor';
 
 /**
  * The whole stack of `npm start`: embedded PostgreSQL (unless DATABASE_URL), the Temporal dev
@@ -27,8 +28,9 @@ export interface StackUrls {
 export interface Stack {
   urls: StackUrls;
   env: NodeJS.ProcessEnv;
-  api: ChildProcess;
-  worker: ChildProcess;
+  /** The api and worker processes, each restarted after a crash (libs/devstack/supervisor.ts). */
+  api: Supervisor;
+  worker: Supervisor;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Inherit stdio for the children (default) or pipe it (tests). */
   childStdio?: 'inherit' | 'pipe';
+  /** Called when a child crashed too often to keep restarting it; the caller stops the stack. */
+  onGiveUp?: (reason: string) => void;
 }
 
 function forkReady(entry: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe', name: string): Promise<ChildProcess> {
@@ -54,13 +58,25 @@ function forkReady(entry: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pi
   });
 }
 
-async function stopChild(child: ChildProcess | undefined, timeoutMs = 15_000): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((r) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => (clearTimeout(timer), r()));
-    child.kill('SIGTERM');
-  });
+function restartPolicy(config: Config): RestartPolicy {
+  const { maxRestarts, windowMs, backoffMs } = config.launcher;
+  return { maxRestarts, windowMs, backoffMs, maxBackoffMs: Math.max(backoffMs, 30_000) };
+}
+
+/**
+ * The api and worker under supervision. The api learns the restart counts of both over its IPC
+ * channel (it has no other way to see a worker restart) and shows them in /metrics.
+ */
+function superviseChildren(config: Config, distDir: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe', log: (l: string) => void, onGiveUp: (reason: string) => void) {
+  const policy = restartPolicy(config);
+  const tellApi = () => {
+    const child = api.current;
+    if (child?.connected) child.send({ type: 'launcher-restarts', restarts: { api: api.restarts, worker: worker.restarts } });
+  };
+  const hooks = { log, onGiveUp, onStarted: tellApi };
+  const worker: Supervisor = new Supervisor('worker', () => forkReady(resolve(distDir, 'apps/worker/src/main.js'), env, stdio, 'worker'), policy, hooks);
+  const api: Supervisor = new Supervisor('api', () => forkReady(resolve(distDir, 'apps/api/src/main.js'), env, stdio, 'api'), policy, hooks);
+  return { api, worker };
 }
 
 export async function startStack(config: Config, options: StackOptions = {}): Promise<Stack> {
@@ -71,11 +87,10 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
   let db: EmbeddedDatabase | undefined;
   let temporal: TemporalDevServer | undefined;
   let devIdp: DevIdp | undefined;
-  let api: ChildProcess | undefined;
-  let worker: ChildProcess | undefined;
+  let children: { api: Supervisor; worker: Supervisor } | undefined;
 
   const stop = async () => {
-    await Promise.all([stopChild(api), stopChild(worker)]);
+    await Promise.all([children?.api.stop(), children?.worker.stop()]);
     await devIdp?.stop();
     await temporal?.stop();
     await db?.stop();
@@ -139,10 +154,9 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       // The API sees DATABASE_URL from here on, which would turn the embedded default off.
       BOOTSTRAP_ADMINS: config.bootstrapAdmins.join(','),
     };
-    [worker, api] = await Promise.all([
-      forkReady(resolve(distDir, 'apps/worker/src/main.js'), env, stdio, 'worker'),
-      forkReady(resolve(distDir, 'apps/api/src/main.js'), env, stdio, 'api'),
-    ]);
+    const onGiveUp = options.onGiveUp ?? ((reason: string) => log(reason));
+    children = superviseChildren(config, distDir, env, stdio, log, onGiveUp);
+    await Promise.all([children.worker.start(), children.api.start()]);
     const apiUrl = `http://localhost:${config.port}`;
     return {
       urls: {
@@ -155,8 +169,8 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
         database: db ? `postgres://127.0.0.1:${db.port}/jml` : 'DATABASE_URL',
       },
       env,
-      api,
-      worker,
+      api: children.api,
+      worker: children.worker,
       stop,
     };
   } catch (err) {

@@ -5,7 +5,17 @@ import { startStack } from './stack';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   process.stdout.write(`Starting the JML governance service (data in ${config.dataDir})...\n`);
-  const stack = await startStack(config);
+  let stopping = false;
+  let stopStack: () => Promise<void> = async () => undefined;
+  // A process that keeps crashing (see libs/devstack/supervisor.ts) ends the whole stack, saying why.
+  const giveUp = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${reason}\n`);
+    void stopStack().then(() => process.exit(1));
+  };
+  const stack = await startStack(config, { onGiveUp: giveUp });
+  stopStack = stack.stop;
   const { urls } = stack;
   process.stdout.write(
     [
@@ -28,7 +38,6 @@ async function main(): Promise<void> {
   // database before the api and worker have drained, so they are replaced by one ordered stop.
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -39,13 +48,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  const onChildExit = (name: string) => (code: number | null) => {
-    if (stopping) return;
-    process.stderr.write(`${name} exited unexpectedly (code ${code}); stopping the stack\n`);
-    void stack.stop().then(() => process.exit(1));
-  };
-  stack.api.once('exit', onChildExit('api'));
-  stack.worker.once('exit', onChildExit('worker'));
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { TemporalClientModule } from '../../../../libs/temporal/temporal-client.module';
 import { PublicRoute } from '../auth/policy';
 import { DomainMetrics } from './domain-metrics';
@@ -17,6 +17,40 @@ const httpDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
   registers: [registry],
 });
+
+/**
+ * Restarts of the api and worker after a crash, as counted by `npm start`'s launcher
+ * (libs/devstack/supervisor.ts), which sends its totals over the IPC channel after every start.
+ * Only the launcher knows the worker restarted, hence a message rather than a count of our own.
+ */
+const launcherRestarts = new Counter({
+  name: 'jml_launcher_restarts_total',
+  help: 'Restarts of a crashed api or worker process by the npm start launcher',
+  labelNames: ['process'] as const,
+  registers: [registry],
+});
+
+const restartsSeen = { api: 0, worker: 0 };
+launcherRestarts.inc({ process: 'api' }, 0);
+launcherRestarts.inc({ process: 'worker' }, 0);
+
+/** Takes the launcher's running totals; the counter only ever moves up to them. */
+export function recordLauncherRestarts(totals: Partial<Record<'api' | 'worker', number>>): void {
+  for (const name of ['api', 'worker'] as const) {
+    const total = totals[name];
+    if (typeof total !== 'number' || total <= restartsSeen[name]) continue;
+    launcherRestarts.inc({ process: name }, total - restartsSeen[name]);
+    restartsSeen[name] = total;
+  }
+}
+
+if (process.send) {
+  process.on('message', (m: { type?: string; restarts?: Record<string, number> }) => {
+    if (m?.type === 'launcher-restarts' && m.restarts) recordLauncherRestarts(m.restarts);
+  });
+  // The channel must not keep a stopping api alive.
+  process.channel?.unref();
+}
 
 @Injectable()
 class HttpMetricsMiddleware implements NestMiddleware {
