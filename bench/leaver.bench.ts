@@ -49,7 +49,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress, TEMPORAL_TASK_QUEUE: `bench-leaver-${db.name}`, WORKFLOW_BUNDLE: bundle,
     OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
     OIDC_CLIENT_ROLES: 'hr-system:hr', SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: apiUrl,
-    TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, RATE_LIMIT_PER_MINUTE: '10000000',
+    TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
     ...(process.env.BENCH_DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: process.env.BENCH_DATABASE_POOL_MAX } : {}),
     ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   };

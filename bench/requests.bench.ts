@@ -48,7 +48,7 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', ...benchCheckpointEnv(services.dataDir, db.name), DATABASE_URL: db.serviceUrl, TEMPORAL_ADDRESS: services.temporalAddress,
       TEMPORAL_TASK_QUEUE: `bench-${db.name}`, WORKFLOW_BUNDLE: buildWorkflowBundle(services, db.name), DATA_DIR: services.dataDir,
       OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
-      SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PER_MINUTE: '10000000',
+      SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
     };
     // BENCH_CPU_PROF=<dir> is a diagnostic knob: both processes write V8 CPU profiles there.
     const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

@@ -105,7 +105,7 @@ export function productionEnv(o: {
     NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: o.services.dataDir, DATABASE_URL: o.db.serviceUrl,
     TEMPORAL_ADDRESS: o.services.temporalAddress, TEMPORAL_TASK_QUEUE: `${o.queue}-${o.db.name}`, WORKFLOW_BUNDLE: o.bundle,
     OIDC_ISSUER: o.issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
-    SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: o.apiUrl, RATE_LIMIT_PER_MINUTE: '10000000',
+    SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: o.apiUrl, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
     ...benchCheckpointEnv(o.services.dataDir, o.db.name), ...o.extra,
   };
 }

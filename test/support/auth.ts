@@ -63,6 +63,7 @@ export async function startAuthHarness(db: TestDatabase, env: Record<string, str
     OIDC_CLIENT_ROLES: 'hr-system:hr,helpdesk:system_owner',
     SESSION_SECRET: 'test-session-secret-0123456789',
     RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...env,
   });
   const cache = new Map<string, Promise<string>>();

@@ -10,6 +10,7 @@ import { CONFIG } from '../../../../libs/config/config.module';
 import { AppRolesController } from './app-roles.controller';
 import { AppRolesService } from './app-roles.service';
 import { AuthController, SESSION_COOKIE } from './auth.controller';
+import { AuthFailureLimit } from './auth-failure-limit';
 import { AuthGuard } from './auth.guard';
 import { BootstrapAdmins } from './bootstrap-admins';
 import { MeController } from './me.controller';
@@ -67,6 +68,8 @@ export class AuthModule implements NestModule, OnModuleInit {
     const https = this.config.publicUrl.startsWith('https:');
     consumer
       .apply(
+        // First: an address over its failed-authentication budget costs no token check (ADR 156).
+        AuthFailureLimit,
         helmet({
           // Over plain http (development) neither HSTS nor upgrading requests makes sense.
           strictTransportSecurity: https || this.config.isProduction,
