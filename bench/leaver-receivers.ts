@@ -13,6 +13,10 @@ export class BenchHelpdesk {
   rawPosts = 0;
   resends = 0;
   badSignatures = 0;
+  /** While true every POST is answered 503 and creates nothing (a helpdesk outage). */
+  failing = false;
+  /** POSTs refused while `failing`. */
+  refused = 0;
   private server: Server | null = null;
 
   constructor(private readonly secret: string) {}
@@ -27,6 +31,11 @@ export class BenchHelpdesk {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.rawPosts++;
+        if (this.failing) {
+          this.refused++;
+          res.writeHead(503).end();
+          return;
+        }
         const h = (n: string) => req.headers[n.toLowerCase()] as string | undefined;
         const check = verifySignature({ secrets: [this.secret], timestamp: h(TIMESTAMP_HEADER), signature: h(SIGNATURE_HEADER), rawBody: Buffer.concat(chunks) });
         if (!check.ok) {

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** A service process started from dist/ (api or worker), with its resident memory sampled. */
 export interface ServiceProcess {
@@ -26,7 +26,9 @@ function rssOf(pid: number): number {
  * on its `ready` IPC message. RSS is read from /proc every 100 ms.
  */
 export async function startServiceProcess(component: 'api' | 'worker', env: Record<string, string>, execArgv: string[] = [], readyTimeoutMs = 120_000): Promise<ServiceProcess> {
-  const main = join(__dirname, '..', 'apps', component, 'src', 'main.js');
+  // From dist/bench (npm run bench/chaos) or from the sources (a jest test): always the build.
+  const dist = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..') : join(__dirname, '..', 'dist');
+  const main = join(dist, 'apps', component, 'src', 'main.js');
   const child = fork(main, [], {
     execArgv,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
