@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { revokeAccess } from '../libs/access/access-writer';
 import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
 import { campaignCounts, findCampaign, type CampaignRow } from '../libs/certification/campaign-store';
+import { SETTLE_BATCH, settleAttested } from '../libs/certification/remediation-settle';
 import type { EntitlementRef } from '../libs/domain/access';
 import type { CampaignStatus } from '../libs/domain/certification';
 import { deprovisionDueAt } from '../libs/domain/sla';
@@ -37,8 +37,8 @@ const notFound = (id: string) => ApplicationFailure.nonRetryable(`campaign ${id}
  * `certification` request (status `deprovisioning`, workflow id `certification-<campaignId>`)
  * whose revoke tasks, one per system of each revoked assignment, are opened by `openTasks`,
  * delivered by `deliverTaskTicket` (ticket kind `certification`), escalated by the shared loop and
- * attested by the owners (`POST /tasks/{id}/complete`). When every task of the identity is
- * closed, the access writer revokes the assignments (`access.revoked`, campaign id set).
+ * attested by the owners (`POST /tasks/{id}/complete`). As soon as the tasks of an assignment are
+ * attested, the access writer revokes it (`access.revoked`, campaign id set; ADR 130).
  */
 export function createCertificationRemediationActivities(deps: ActivityDeps) {
   const fork = () => deps.orm.em.fork();
@@ -84,68 +84,67 @@ export function createCertificationRemediationActivities(deps: ActivityDeps) {
       [JSON.stringify(opened.map((t) => ({ taskId: t.taskId, system: t.system }))), c.id, identity]);
   }
 
+  /** Opens every revoked item's request and tasks, per identity, in transactions of IDENTITIES_PER_TX (idempotent). */
+  async function openAll(em: EntityManager, campaignId: string): Promise<CampaignRow> {
+    const c = await findCampaign(em, campaignId);
+    if (!c) throw notFound(campaignId);
+    const items = await em.execute<RevokedItem[]>(
+      `SELECT id, identity_key, assignment_id, system_key, decided_by FROM certification_item WHERE campaign_id = ? AND status = 'revoked' ORDER BY identity_key`, [c.id]);
+    const byIdentity = new Map<string, RevokedItem[]>();
+    for (const i of items) byIdentity.set(i.identity_key, [...(byIdentity.get(i.identity_key) ?? []), i]);
+    const identities = [...byIdentity.keys()];
+    for (let k = 0; k < identities.length; k += IDENTITIES_PER_TX) {
+      await em.fork().transactional(async (tx) => {
+        for (const identity of identities.slice(k, k + IDENTITIES_PER_TX)) await openFor(tx, c, identity, byIdentity.get(identity)!);
+      });
+    }
+    await em.fork().transactional(async (tx) => {
+      await recordAuditEvent(tx, {
+        actor: SYSTEM_ACTORS.worker, action: 'certification.remediation_started', subject: { type: 'certification_campaign', id: c.id },
+        campaignId: c.id, workflowId: c.workflow_id, details: { revokedItems: items.length, identities: identities.length },
+        idempotencyKey: `certification:${c.id}:remediation-started`,
+      });
+    });
+    return c;
+  }
+
   return {
-    /** Opens every revoke's request and tasks (idempotent) and returns the campaign's remediation tasks. */
+    /**
+     * Opens every revoke's request and tasks (idempotent) and returns the campaign's remediation
+     * tasks. Legacy: only executions that began remediation before ADR 130 call it (their
+     * workflow holds the tasks); newer ones call `openRemediationCounts`.
+     */
     async openRemediation(input: { campaignId: string }): Promise<{ tasks: RemediationTask[] }> {
       const em = fork();
-      const c = await findCampaign(em, input.campaignId);
-      if (!c) throw notFound(input.campaignId);
-      const items = await em.execute<RevokedItem[]>(
-        `SELECT id, identity_key, assignment_id, system_key, decided_by FROM certification_item WHERE campaign_id = ? AND status = 'revoked' ORDER BY identity_key`, [c.id]);
-      const byIdentity = new Map<string, RevokedItem[]>();
-      for (const i of items) byIdentity.set(i.identity_key, [...(byIdentity.get(i.identity_key) ?? []), i]);
-      const identities = [...byIdentity.keys()];
-      for (let k = 0; k < identities.length; k += IDENTITIES_PER_TX) {
-        await em.fork().transactional(async (tx) => {
-          for (const identity of identities.slice(k, k + IDENTITIES_PER_TX)) await openFor(tx, c, identity, byIdentity.get(identity)!);
-        });
-      }
-      await em.fork().transactional(async (tx) => {
-        await recordAuditEvent(tx, {
-          actor: SYSTEM_ACTORS.worker, action: 'certification.remediation_started', subject: { type: 'certification_campaign', id: c.id },
-          campaignId: c.id, workflowId: c.workflow_id, details: { revokedItems: items.length, identities: identities.length },
-          idempotencyKey: `certification:${c.id}:remediation-started`,
-        });
-      });
+      const c = await openAll(em, input.campaignId);
       return { tasks: await tasksOf(em, c.id) };
     },
 
+    /** Opens every revoke's request and tasks (idempotent); returns how many tasks and how many are open. */
+    async openRemediationCounts(input: { campaignId: string }): Promise<{ tasks: number; open: number }> {
+      const em = fork();
+      const c = await openAll(em, input.campaignId);
+      const [n] = await em.execute<{ tasks: number; open: number }[]>(
+        `SELECT count(*)::int AS tasks, count(*) FILTER (WHERE status = 'open')::int AS open FROM task WHERE campaign_id = ?`, [c.id]);
+      return n;
+    },
+
     /**
-     * Every remediation request whose tasks are all closed: the access writer revokes its
-     * assignments (naming the reviewers and the attesting owners) and the request completes.
+     * Settles every remediation request as far as its tasks allow (libs/certification/remediation-settle.ts):
+     * attested assignments revoked by the access writer, requests with no open task completed.
      */
     async settleRemediation(input: { campaignId: string }): Promise<{ settled: number; open: number }> {
       const em = fork();
       const c = await findCampaign(em, input.campaignId);
       if (!c) throw notFound(input.campaignId);
-      const ready = await em.execute<{ id: string; identity_key: string; changes: { assignments: string[]; reviewers: string[] } }[]>(
-        `SELECT r.id, r.identity_key, r.changes FROM request r WHERE r.kind = 'certification' AND r.changes->>'campaignId' = ? AND r.status = 'deprovisioning'
-            AND NOT EXISTS (SELECT 1 FROM task t WHERE t.request_id = r.id AND t.status = 'open')`, [c.id]);
-      for (const r of ready) {
-        await em.fork().transactional(async (tx) => {
-          const [locked] = await tx.execute<{ status: string }[]>('SELECT status FROM request WHERE id = ? FOR UPDATE', [r.id]);
-          if (locked?.status !== 'deprovisioning') return;
-          const tasks = await tx.execute<{ id: string; system_key: string; status: string; completed_by: string | null }[]>(
-            'SELECT id, system_key, status, completed_by FROM task WHERE request_id = ? ORDER BY system_key', [r.id]);
-          // Only access whose every system's revoke was attested is recorded as revoked: a
-          // cancelled task is closed but carried nothing out (the access stays, and says so).
-          const attestedSystems = new Set(tasks.filter((t) => t.status === 'done').map((t) => t.system_key));
-          const closedSystems = new Set(tasks.map((t) => t.system_key));
-          const held = await tx.execute<{ id: string; entitlements: EntitlementRef[] }[]>(
-            `SELECT id, entitlements FROM access_assignment WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(r.changes.assignments)]);
-          const revocable = held.filter((a) => a.entitlements.every((e) => attestedSystems.has(e.system) || !closedSystems.has(e.system))).map((a) => a.id);
-          const outcome = revocable.length === held.length ? 'revoked' : revocable.length === 0 ? 'not_revoked' : 'partly_revoked';
-          await tx.execute(`UPDATE request SET status = 'completed', outcome = ?, completed_at = now(), updated_at = now() WHERE id = ?`, [outcome, r.id]);
-          if (revocable.length === 0) return;
-          await revokeAccess(tx, r.identity_key, { assignmentIds: revocable }, {
-            actor: SYSTEM_ACTORS.worker, requestId: r.id, campaignId: c.id, workflowId: c.workflow_id, approvedBy: r.changes.reviewers,
-            tasks: tasks.map((t) => ({ taskId: t.id, system: t.system_key, attestedBy: t.completed_by })), reason: 'certification',
-            idempotencyKey: `access:certification:${r.id}:revoked`,
-          });
-        });
+      let settled = 0;
+      for (;;) {
+        const n = await settleAttested(em.fork(), c);
+        settled += n;
+        if (n < SETTLE_BATCH) break;
       }
       const [open] = await em.execute<{ n: number }[]>(`SELECT count(*)::int AS n FROM task WHERE campaign_id = ? AND status = 'open'`, [c.id]);
-      return { settled: ready.length, open: open.n };
+      return { settled, open: open.n };
     },
 
     async completeCampaign(input: { campaignId: string }): Promise<{ status: CampaignStatus }> {

@@ -7,6 +7,7 @@ import { createRequestTaskActivities } from './requests-tasks.activities';
 import { createCertificationActivities } from './certification.activities';
 import { createCertificationReviewActivities } from './certification-review.activities';
 import { createCertificationRemediationActivities } from './certification-remediation.activities';
+import { createRemediationWaveActivities } from './certification-remediation-wave.activities';
 
 export type { ActivityDeps } from './deps';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCertificationActivities(deps),
     ...createCertificationReviewActivities(deps),
     ...createCertificationRemediationActivities(deps),
+    ...createRemediationWaveActivities(deps),
   };
 }
 

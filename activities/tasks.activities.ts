@@ -67,12 +67,104 @@ async function escalationRecipients(tx: EntityManager, t: Task, level: number): 
 }
 
 /**
+ * One delivery attempt of a task's ticket through its system's channel (`attempt` numbers the
+ * ledger row of a failure). Used by the `deliverTaskTicket` activity (Temporal's attempt) and by
+ * the certification remediation's batched delivery (the task's own attempt count), so both keep
+ * the same idempotency: the ticket's key (`ticket:<taskId>`) is the same on every attempt.
+ */
+export function createTicketDelivery(deps: ActivityDeps) {
+  const channelDeps = ticketChannelDeps(deps.config);
+  return async function deliverTask(input: { taskId: string; webhookTimeoutMs?: number }, attempt: number): Promise<DeliverTaskTicketResult> {
+    const em = deps.orm.em.fork();
+    const [t] = await em.execute<TaskTicketRow[]>(
+      `SELECT t.id, t.request_id, t.campaign_id, t.workflow_id, r.kind, t.action, t.status, t.urgent, t.channel, t.system_key, t.entitlements,
+              t.due_at, t.created_at, t.delivered_at, t.external_ref, t.identity_key, i.name AS identity_name, i.username
+         FROM task t JOIN request r ON r.id = t.request_id JOIN identity i ON i.key = t.identity_key
+        WHERE t.id = ?`,
+      [input.taskId],
+    );
+    if (!t) throw ApplicationFailure.nonRetryable(`task ${input.taskId} not found`, 'TaskNotFound');
+    const result = { taskId: t.id, channel: t.channel, externalRef: t.external_ref };
+    if (t.delivered_at) return { ...result, alreadyDelivered: true, skipped: false };
+    if (t.status !== 'open') return { ...result, alreadyDelivered: false, skipped: true };
+
+    const [system] = await sqlCatalog.systems(em, [t.system_key]);
+    const names = new Map((system?.entitlements ?? []).map((e) => [e.key, e]));
+    const ticket = buildTicket(
+      {
+        taskId: t.id,
+        requestId: t.request_id,
+        campaignId: t.campaign_id,
+        kind: t.kind,
+        action: t.action,
+        urgent: t.urgent,
+        system: { key: t.system_key, name: system?.name ?? t.system_key },
+        identity: { key: t.identity_key, name: t.identity_name, username: t.username },
+        entitlements: t.entitlements.map((k) => ({ key: k, name: names.get(k)?.name ?? k, privileged: names.get(k)?.privileged ?? false })),
+        dueAt: new Date(t.due_at).toISOString(),
+        createdAt: new Date(t.created_at).toISOString(),
+      },
+      deps.config.publicUrl,
+    );
+    const audit = { actor: SYSTEM_ACTORS.worker, subject: { type: 'task', id: t.id }, requestId: t.request_id, campaignId: t.campaign_id, workflowId: t.workflow_id };
+
+    let externalRef: string | null;
+    try {
+      ({ externalRef } = await deliverThroughChannel(
+        ticket,
+        { channel: t.channel, target: system?.target ?? null },
+        { ...channelDeps, webhookTimeoutMs: input.webhookTimeoutMs ?? channelDeps.webhookTimeoutMs },
+      ));
+    } catch (err) {
+      const failure = err instanceof ApplicationFailure ? err : null;
+      await em.fork().transactional(async (tx) => {
+        await tx.execute('UPDATE task SET delivery_attempts = greatest(delivery_attempts, ?), updated_at = now() WHERE id = ?', [attempt, t.id]);
+        await recordAuditEvent(tx, {
+          ...audit,
+          action: 'ticket.delivery_failed',
+          details: {
+            channel: t.channel,
+            attempt,
+            error: (err as Error).message,
+            type: failure?.type ?? 'Error',
+            retryable: !(failure?.nonRetryable ?? false),
+            idempotencyKey: ticket.idempotencyKey,
+          },
+          idempotencyKey: `ticket:${t.id}:attempt:${attempt}`,
+        });
+      });
+      throw err;
+    }
+
+    const recorded = await em.fork().transactional(async (tx) => {
+      // A queue ticket is the task list itself: a task cancelled meanwhile was never handed to anyone.
+      const [now] = await tx.execute<{ status: string }[]>('SELECT status FROM task WHERE id = ? FOR UPDATE', [t.id]);
+      if (t.channel === 'queue' && now?.status !== 'open') return false;
+      await tx.execute(
+        `UPDATE task SET delivered_at = now(), external_ref = coalesce(?, external_ref),
+                delivery_attempts = greatest(delivery_attempts, ?), updated_at = now()
+          WHERE id = ? AND delivered_at IS NULL`,
+        [externalRef, attempt, t.id],
+      );
+      await recordAuditEvent(tx, {
+        ...audit,
+        action: 'ticket.delivered',
+        details: { channel: t.channel, externalRef, attempt, idempotencyKey: ticket.idempotencyKey, target: system?.target ?? null },
+        idempotencyKey: `ticket:${t.id}:delivered`,
+      });
+      return true;
+    });
+    return { ...result, externalRef, alreadyDelivered: false, skipped: !recorded };
+  };
+}
+
+/**
  * THE task path's activities, shared by every workflow kind (see workflows/task-supervision.ts):
  * ticket delivery, the reminder, escalation and the status re-read. Each: own fork, one
  * transaction holding the change and its audit event, idempotent by its ledger key.
  */
 export function createTaskActivities(deps: ActivityDeps) {
-  const channelDeps = ticketChannelDeps(deps.config);
+  const deliverTask = createTicketDelivery(deps);
   const fork = () => deps.orm.em.fork();
 
   const activities = {
@@ -84,87 +176,7 @@ export function createTaskActivities(deps: ActivityDeps) {
      * outcome is audited (`ticket.delivery_failed` per failed attempt, `ticket.delivered` once).
      */
     async deliverTaskTicket(input: { taskId: string; webhookTimeoutMs?: number }): Promise<DeliverTaskTicketResult> {
-      const attempt = Context.current().info.attempt;
-      const em = deps.orm.em.fork();
-      const [t] = await em.execute<TaskTicketRow[]>(
-        `SELECT t.id, t.request_id, t.campaign_id, t.workflow_id, r.kind, t.action, t.status, t.urgent, t.channel, t.system_key, t.entitlements,
-                t.due_at, t.created_at, t.delivered_at, t.external_ref, t.identity_key, i.name AS identity_name, i.username
-           FROM task t JOIN request r ON r.id = t.request_id JOIN identity i ON i.key = t.identity_key
-          WHERE t.id = ?`,
-        [input.taskId],
-      );
-      if (!t) throw ApplicationFailure.nonRetryable(`task ${input.taskId} not found`, 'TaskNotFound');
-      const result = { taskId: t.id, channel: t.channel, externalRef: t.external_ref };
-      if (t.delivered_at) return { ...result, alreadyDelivered: true, skipped: false };
-      if (t.status !== 'open') return { ...result, alreadyDelivered: false, skipped: true };
-
-      const [system] = await sqlCatalog.systems(em, [t.system_key]);
-      const names = new Map((system?.entitlements ?? []).map((e) => [e.key, e]));
-      const ticket = buildTicket(
-        {
-          taskId: t.id,
-          requestId: t.request_id,
-          campaignId: t.campaign_id,
-          kind: t.kind,
-          action: t.action,
-          urgent: t.urgent,
-          system: { key: t.system_key, name: system?.name ?? t.system_key },
-          identity: { key: t.identity_key, name: t.identity_name, username: t.username },
-          entitlements: t.entitlements.map((k) => ({ key: k, name: names.get(k)?.name ?? k, privileged: names.get(k)?.privileged ?? false })),
-          dueAt: new Date(t.due_at).toISOString(),
-          createdAt: new Date(t.created_at).toISOString(),
-        },
-        deps.config.publicUrl,
-      );
-      const audit = { actor: SYSTEM_ACTORS.worker, subject: { type: 'task', id: t.id }, requestId: t.request_id, campaignId: t.campaign_id, workflowId: t.workflow_id };
-
-      let externalRef: string | null;
-      try {
-        ({ externalRef } = await deliverThroughChannel(
-          ticket,
-          { channel: t.channel, target: system?.target ?? null },
-          { ...channelDeps, webhookTimeoutMs: input.webhookTimeoutMs ?? channelDeps.webhookTimeoutMs },
-        ));
-      } catch (err) {
-        const failure = err instanceof ApplicationFailure ? err : null;
-        await em.fork().transactional(async (tx) => {
-          await tx.execute('UPDATE task SET delivery_attempts = greatest(delivery_attempts, ?), updated_at = now() WHERE id = ?', [attempt, t.id]);
-          await recordAuditEvent(tx, {
-            ...audit,
-            action: 'ticket.delivery_failed',
-            details: {
-              channel: t.channel,
-              attempt,
-              error: (err as Error).message,
-              type: failure?.type ?? 'Error',
-              retryable: !(failure?.nonRetryable ?? false),
-              idempotencyKey: ticket.idempotencyKey,
-            },
-            idempotencyKey: `ticket:${t.id}:attempt:${attempt}`,
-          });
-        });
-        throw err;
-      }
-
-      const recorded = await em.fork().transactional(async (tx) => {
-        // A queue ticket is the task list itself: a task cancelled meanwhile was never handed to anyone.
-        const [now] = await tx.execute<{ status: string }[]>('SELECT status FROM task WHERE id = ? FOR UPDATE', [t.id]);
-        if (t.channel === 'queue' && now?.status !== 'open') return false;
-        await tx.execute(
-          `UPDATE task SET delivered_at = now(), external_ref = coalesce(?, external_ref),
-                  delivery_attempts = greatest(delivery_attempts, ?), updated_at = now()
-            WHERE id = ? AND delivered_at IS NULL`,
-          [externalRef, attempt, t.id],
-        );
-        await recordAuditEvent(tx, {
-          ...audit,
-          action: 'ticket.delivered',
-          details: { channel: t.channel, externalRef, attempt, idempotencyKey: ticket.idempotencyKey, target: system?.target ?? null },
-          idempotencyKey: `ticket:${t.id}:delivered`,
-        });
-        return true;
-      });
-      return { ...result, externalRef, alreadyDelivered: false, skipped: !recorded };
+      return deliverTask(input, Context.current().info.attempt);
     },
 
     /** The reminder before the due time (audited; the owners' inbox is GET /tasks). */

@@ -66,7 +66,7 @@ describe('certification deadlines and schedules', () => {
     expect(escalations).toHaveLength(3);
   });
 
-  it('a schedule starts normal campaigns and skips a run while the previous campaign is open', async () => {
+  it('a schedule starts normal campaigns, skips a run while the previous campaign is open, and starts the next once it is over', async () => {
     const created = await api.post('/api/v1/certification-schedules', 'adm', { name: 'every few seconds', every: '3s', reviewDays: 1,
       campaign: { ...base, deadlinePolicy: 'keep' } });
     expect(created.status).toBe(201);
@@ -83,10 +83,18 @@ describe('certification deadlines and schedules', () => {
     expect(listed.body.items[0]).toMatchObject({ id: created.body.id, skippedOverlaps: expect.any(Number) });
     expect(listed.body.items[0].skippedOverlaps).toBeGreaterThan(0);
     expect((await api.post('/api/v1/certification-schedules', 'adm', { name: 'x', every: '3s', cron: '* * * * *', reviewDays: 1, campaign: { ...base, deadlinePolicy: 'keep' } })).status).toBe(400);
+    // Once the open run is over (cancelled here), the next fire starts a new, separate campaign.
+    expect((await api.post(`/api/v1/certifications/${encodeURIComponent(runs[0].id)}/cancel`, 'adm', { reason: 'next run' })).status).toBe(200);
+    const second = await until('a second scheduled campaign', async () => {
+      const r = await stack.owner.query(`SELECT id, workflow_id FROM certification_campaign WHERE schedule_id = $1 AND id <> $2`, [created.body.id, runs[0].id]);
+      return r.rows.length > 0 ? r.rows[0] : null;
+    }, 20_000);
+    expect(second.workflow_id).toBe(`certification-${second.id}`);
+    await api.waitCampaign(second.id, 'active');
     const del = await fetch(`${stack.api.url}/api/v1/certification-schedules/${created.body.id}`, { method: 'DELETE', headers: await stack.auth.authHeader('adm') });
     expect(del.status).toBe(204);
     expect((await api.get('/api/v1/certification-schedules', 'adm')).body.items).toEqual([]);
-    await api.post(`/api/v1/certifications/${encodeURIComponent(runs[0].id)}/cancel`, 'adm', {});
+    await api.post(`/api/v1/certifications/${encodeURIComponent(second.id)}/cancel`, 'adm', {});
     expect(inHours(1)).toBeTruthy();
   });
 });

@@ -1,9 +1,10 @@
 import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CertificationActivities } from '../activities/certification.activities';
 import type { CertificationReviewActivities } from '../activities/certification-review.activities';
 import type { CertificationRemediationActivities } from '../activities/certification-remediation.activities';
+import type { RemediationWaveActivities } from '../activities/certification-remediation-wave.activities';
 import { reminderTimes } from '../libs/domain/certification';
 import { durationToMs } from '../libs/domain/sla';
 import {
@@ -13,7 +14,7 @@ import {
 import { taskClosedSignal } from './definitions';
 import { deliverTickets, superviseTasks, type SupervisedTask } from './task-supervision';
 
-const acts = proxyActivities<CertificationActivities & CertificationReviewActivities & CertificationRemediationActivities>({
+const acts = proxyActivities<CertificationActivities & CertificationReviewActivities & CertificationRemediationActivities & RemediationWaveActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -21,6 +22,11 @@ const acts = proxyActivities<CertificationActivities & CertificationReviewActivi
 /** Signals arriving together (a reviewer's bulk decisions) cost one re-read. */
 const REFRESH_DEBOUNCE_MS = 1000;
 const TOP_REVIEWERS = 50;
+/**
+ * Remediation with the tasks in PostgreSQL and counts in the workflow (ADR 130). Executions that
+ * began remediating before it replay the in-state loop (`remediate`); remove that once none runs.
+ */
+const REMEDIATION_IN_DB = 'certification-remediation-in-db';
 
 /**
  * A certification campaign, `certification-<campaignId>`: generates the snapshot in batches
@@ -104,7 +110,7 @@ export async function certificationWorkflow(input: CertificationWorkflowInput): 
     if (closed.status !== 'remediating') return finish(closed.status === 'completed' ? 'completed' : state.outcome ?? closed.status);
     state.phase = 'remediating';
   }
-  if ((await remediate()) === 'continue') {
+  if ((patched(REMEDIATION_IN_DB) ? await remediateInDb() : await remediate()) === 'continue') {
     await condition(allHandlersFinished);
     state.continuedAsNew++;
     return continueAsNew<typeof certificationWorkflow>({ ...input, carried: state });
@@ -140,6 +146,33 @@ export async function certificationWorkflow(input: CertificationWorkflowInput): 
     await deliveries;
     if (outcome === 'continue') return 'continue';
     state.remediation.open = 0;
+    await acts.settleRemediation({ campaignId });
+    state.status = (await acts.completeCampaign({ campaignId })).status;
+    return 'done';
+  }
+
+  /**
+   * Every revoke on the one task path (ADR 050), with the tasks in PostgreSQL (ADR 130): each
+   * `remediationStep` delivers due tickets, sends due reminders and escalations, and has the
+   * access writer revoke what was attested; the workflow keeps counts and sleeps until the next
+   * deadline, an attestation (signal, debounced), or the reconcile interval. History grows with
+   * wake-ups, not with the number of revokes.
+   */
+  async function remediateInDb(): Promise<'done' | 'continue'> {
+    const timing = t.tasks;
+    const reconcile = Math.max(1000, durationToMs(timing.reconcileInterval));
+    state.remediation = await acts.openRemediationCounts({ campaignId });
+    for (;;) {
+      const p = await acts.remediationStep({ campaignId, timing });
+      state.remediation = { tasks: p.tasks, open: p.open };
+      if (p.open === 0) break;
+      const info = workflowInfo();
+      if (info.historyLength > t.maxHistoryEvents || info.continueAsNewSuggested) return 'continue';
+      const untilNext = p.nextAt === null ? Infinity : Date.parse(p.nextAt) - Date.now();
+      const seen = changes;
+      if (await condition(() => changes !== seen, Math.max(1, Math.min(untilNext, reconcile)))) await sleep(REFRESH_DEBOUNCE_MS);
+    }
+    // A task closed after the step's settling: settle once more before completing.
     await acts.settleRemediation({ campaignId });
     state.status = (await acts.completeCampaign({ campaignId })).status;
     return 'done';

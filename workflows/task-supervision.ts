@@ -2,7 +2,7 @@ import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities/tasks.activities';
 import type { TaskStatus } from '../libs/domain/request-types';
 import { durationToMs } from '../libs/domain/sla';
-import { dueTaskActions, nextTaskDeadline, type TaskDeadlineRules } from '../libs/domain/task-deadlines';
+import { dueTaskActions, nextTaskDeadline, taskDeadlineRules, type TaskDeadlineRules } from '../libs/domain/task-deadlines';
 import type { TaskTiming } from './definitions';
 
 /**
@@ -27,11 +27,7 @@ const acts = proxyActivities<Pick<TaskActivities, 'remindTask' | 'escalateTask' 
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-export const deadlineRules = (t: TaskTiming): TaskDeadlineRules => ({
-  reminderBeforeDueMs: durationToMs(t.reminderBeforeDue),
-  escalationIntervalMs: durationToMs(t.escalationInterval),
-  maxEscalations: t.maxEscalations,
-});
+export const deadlineRules: (t: TaskTiming) => TaskDeadlineRules = taskDeadlineRules;
 
 /**
  * Starts the delivery of every task's ticket through its system's channel. No attempt limit: a

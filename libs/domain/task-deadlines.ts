@@ -9,6 +9,8 @@
  * `maxEscalations`; after the last level it only waits.
  */
 
+import { durationToMs } from './sla';
+
 /** Who each escalation level goes to, in order (level 1 is the first). */
 export const ESCALATION_STEPS = ['reminder', 'owners_manager', 'admins'] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];
@@ -36,6 +38,15 @@ export interface TaskDeadlineRules {
   reminderBeforeDueMs: number;
   escalationIntervalMs: number;
   maxEscalations: number;
+}
+
+/** The rules in milliseconds, from the timing a workflow or activity receives. */
+export function taskDeadlineRules(t: TaskTiming): TaskDeadlineRules {
+  return {
+    reminderBeforeDueMs: durationToMs(t.reminderBeforeDue),
+    escalationIntervalMs: durationToMs(t.escalationInterval),
+    maxEscalations: t.maxEscalations,
+  };
 }
 
 /** What the rules need of a task (plain JSON, as workflow state holds it). */

@@ -23,7 +23,7 @@ export interface CampaignAccepted {
 export const GENERATION_BATCH = 1000;
 
 export function certificationTiming(config: Config): CertificationTiming {
-  return { ...config.certification, batchSize: GENERATION_BATCH, maxHistoryEvents: 2000, tasks: taskTiming(config, 'leaver') };
+  return { ...config.certification, batchSize: GENERATION_BATCH, maxHistoryEvents: Math.min(2000, config.workflowHistoryLimit), tasks: taskTiming(config, 'leaver') };
 }
 
 /**
