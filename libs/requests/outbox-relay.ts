@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
+import { withTraceCarrier } from '../observability/trace-context';
 import { JmlIdentity, JmlKind, JmlRequestId, JmlStatus } from '../temporal/search-attributes';
 import type { SignalPayload, StartPayload } from './outbox';
 
@@ -26,7 +27,12 @@ const LEASE_SECONDS = 30;
 const retryDelayMs = (attempts: number) => Math.min(30_000, 1000 * 2 ** Math.min(Math.max(attempts - 1, 0), 5));
 
 /** Resolves when the row is done with (delivered, or the workflow is closed and can take no signal). */
-async function deliver(client: Client, row: OutboxRow): Promise<string | null> {
+function deliver(client: Client, row: OutboxRow): Promise<string | null> {
+  // In the trace of the request that queued the row: Temporal's client interceptor carries it on (ADR 161).
+  return withTraceCarrier(row.payload.trace, () => deliverRow(client, row));
+}
+
+async function deliverRow(client: Client, row: OutboxRow): Promise<string | null> {
   if (row.kind === 'start') {
     const p = row.payload as StartPayload;
     try {

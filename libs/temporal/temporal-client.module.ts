@@ -1,6 +1,8 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config/config';
+import { activeTracing } from '../observability/tracing';
 import { CONFIG } from '../config/config.module';
 
 /**
@@ -33,7 +35,9 @@ export class TemporalClientService implements OnApplicationShutdown {
   async getClient(): Promise<Client> {
     if (this.client) return this.client;
     const connection = await this.connect();
-    this.client ??= new Client({ connection, namespace: this.config.temporal.namespace });
+    // With tracing on, workflow starts and signals carry the active trace to the worker (ADR 161).
+    const interceptors = activeTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+    this.client ??= new Client({ connection, namespace: this.config.temporal.namespace, interceptors });
     return this.client;
   }
 

@@ -1,3 +1,4 @@
+import './instrument';
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../../../libs/config/config';
 import { createApiApp } from './create-app';

@@ -1,3 +1,4 @@
+import './instrument';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM as CoreMikroORM } from '@mikro-orm/core';
@@ -5,6 +6,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Runtime } from '@temporalio/worker';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from '../../../libs/config/config';
+import { activeTracing } from '../../../libs/observability/tracing';
 import { workerTelemetryOptions } from '../../../libs/observability/worker-metrics';
 import { WorkerModule } from './worker.module';
 import { createTemporalWorker } from './temporal-worker';
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   } finally {
     await connection.close().catch(() => undefined);
     await app.close();
+    // Sends the spans still batched (the last activities' SQL, the workflow spans of this drain).
+    await activeTracing()?.shutdown().catch(() => undefined);
   }
   process.exit(exitCode);
 }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../../activities';
 import type { Config } from '../../../libs/config/config';
+import { activeTracing } from '../../../libs/observability/tracing';
+import { workerTracingOptions } from '../../../libs/observability/worker-tracing';
 
 /**
  * Where the workflow code comes from: a bundle built once by `npm run build` (production), or
@@ -10,7 +12,8 @@ import type { Config } from '../../../libs/config/config';
  */
 export function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const bundle = config.temporal.workflowBundle ?? join(__dirname, '..', '..', '..', 'workflow-bundle.js');
-  if (config.isProduction && existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  // The prebuilt bundle has no tracing interceptors: with tracing on, bundle at start-up (ADR 161).
+  if (config.isProduction && existsSync(bundle) && !activeTracing()) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('../../../workflows') };
 }
 
@@ -20,6 +23,7 @@ export async function createTemporalWorker(
   overrides: Partial<WorkerOptions> = {},
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = deps;
+  const tracing = activeTracing();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await Worker.create({
@@ -30,6 +34,7 @@ export async function createTemporalWorker(
       ...workflowSource(config),
       // The SDK's default scales with the heap limit (thousands): 1,000 waiting leavers then cost ~1 GB.
       maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+      ...(tracing ? workerTracingOptions(tracing) : {}),
       ...overrides,
     });
     return { worker, connection };

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, Module, type MiddlewareConsumer, type NestMiddleware, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { activeTracing } from '../../../../libs/observability/tracing';
 import { TemporalClientModule } from '../../../../libs/temporal/temporal-client.module';
 import { PublicRoute } from '../auth/policy';
 import { DomainMetrics } from './domain-metrics';
@@ -84,7 +85,15 @@ class MetricsController {
   }
 }
 
-@Module({ imports: [TemporalClientModule], controllers: [MetricsController], providers: [DomainMetrics] })
+/** Sends the spans still batched when the API stops (tracing on, ADR 161). */
+@Injectable()
+class TracingFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await activeTracing()?.shutdown().catch(() => undefined);
+  }
+}
+
+@Module({ imports: [TemporalClientModule], controllers: [MetricsController], providers: [DomainMetrics, TracingFlush] })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
