@@ -2,6 +2,7 @@ import './instrument';
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../../../libs/config/config';
 import { createApiApp } from './create-app';
+import { listenForLauncherRestarts } from './metrics/metrics';
 
 /**
  * The API process. Nest owns process signals here (enableShutdownHooks): SIGTERM stops
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   await app.listen(config.port, config.host);
+  listenForLauncherRestarts();
   process.send?.({ type: 'ready', component: 'api', url: await app.getUrl() });
 }
 

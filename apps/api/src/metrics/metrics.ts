@@ -45,7 +45,12 @@ export function recordLauncherRestarts(totals: Partial<Record<'api' | 'worker', 
   }
 }
 
-if (process.send) {
+/**
+ * Listens for the launcher's restart totals on the IPC channel of `npm start`. Called by the API's
+ * entry point only: at module load it would also attach to any parent's channel (a jest worker's).
+ */
+export function listenForLauncherRestarts(): void {
+  if (!process.send) return;
   process.on('message', (m: { type?: string; restarts?: Record<string, number> }) => {
     if (m?.type === 'launcher-restarts' && m.restarts) recordLauncherRestarts(m.restarts);
   });
