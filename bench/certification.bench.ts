@@ -124,7 +124,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
 type Call = <T = Record<string, unknown>>(method: string, path: string, h: Record<string, string>, body?: unknown) => Promise<{ status: number; body: T }>;
 
 /**
- * A second, small campaign (S0's team): S0 certifies most items and revokes one in eight in one
+ * A second, small campaign (S0's team): S0 certifies most items and revokes one in BENCH_CERT_REVOKE_EVERY (8) in one
  * call, signs off, and the clock runs until every revoke task's ticket is recorded delivered.
  */
 async function measureRemediation(call: Call, admin: Record<string, string>, s0: Record<string, string>, owner: Client) {
@@ -137,15 +137,20 @@ async function measureRemediation(call: Call, admin: Record<string, string>, s0:
     c = (await call<CampaignBody>('GET', `/api/v1/certifications/${id}`, admin)).body;
   }
   const items = (await call<ItemsPage>('GET', `/api/v1/certifications/${id}/items?limit=500`, s0)).body.items;
-  const decisions = items.map((i, n) => (n % 8 === 0 ? { item: i.id, decision: 'revoke', comment: 'bench revoke' } : { item: i.id, decision: 'certify' }));
+  // BENCH_CERT_REVOKE_EVERY=1 revokes the whole team: a wave of one task per person and system (ADR 130).
+  const every = Number(process.env.BENCH_CERT_REVOKE_EVERY ?? 8);
+  const decisions = items.map((i, n) => (n % every === 0 ? { item: i.id, decision: 'revoke', comment: 'bench revoke' } : { item: i.id, decision: 'certify' }));
   const res = await call('POST', `/api/v1/certifications/${id}/decisions`, s0, { decisions });
   if (res.status !== 200) throw new Error(`remediation decisions: ${res.status}`);
   const t0 = Date.now();
   await call('POST', `/api/v1/certifications/${id}/sign-off`, s0);
-  const revokes = decisions.filter((d) => d.decision === 'revoke').length;
   for (;;) {
-    const { rows } = await owner.query(`SELECT count(*)::int AS n, count(delivered_at)::int AS delivered FROM task WHERE campaign_id = $1`, [id]);
-    if (rows[0].n > 0 && rows[0].delivered === rows[0].n && rows[0].n >= revokes) return { ms: Date.now() - t0, tasks: rows[0].n as number, items: items.length };
+    // Every task is open once remediation_started is recorded (one task per person and system, so fewer than revokes).
+    const { rows } = await owner.query(
+      `SELECT count(*)::int AS n, count(delivered_at)::int AS delivered,
+              EXISTS (SELECT 1 FROM audit_event WHERE campaign_id = $1 AND action = 'certification.remediation_started') AS opened
+         FROM task WHERE campaign_id = $1`, [id]);
+    if (rows[0].opened && rows[0].n > 0 && rows[0].delivered === rows[0].n) return { ms: Date.now() - t0, tasks: rows[0].n as number, items: items.length };
     if (Date.now() - t0 > 300_000) throw new Error(`remediation tickets: ${rows[0].delivered}/${rows[0].n} after 300 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
