@@ -101,7 +101,7 @@ describe('mover workflow, cancellation and escalation', () => {
     const escalated = await until('escalation', async () => {
       const r = await api.request(id);
       return r.approvals[0].escalationLevel >= 1 ? r : null;
-    }, 15_000);
+    }, 60_000);
     expect(escalated.approvals[0].eligibleApprovers).toEqual(['boss', 'mgr']);
     const actions = escalated.timeline.map((e: any) => e.action);
     expect(actions.indexOf('approval.reminded')).toBeGreaterThan(actions.indexOf('approval.step_opened'));
@@ -114,7 +114,7 @@ describe('mover workflow, cancellation and escalation', () => {
     const overdue = await until('task escalation', async () => {
       const t = await api.get(`/api/v1/tasks/${taskId}`, 'adm');
       return t.body.escalationLevel >= 1 ? t.body : null;
-    }, 15_000);
+    }, 60_000);
     expect(overdue.overdue).toBe(true);
     const timeline = (await api.request(id)).timeline.filter((e: any) => e.subject.id === taskId).map((e: any) => e.action);
     expect(timeline).toEqual(expect.arrayContaining(['task.created', 'task.reminded', 'task.escalated']));
