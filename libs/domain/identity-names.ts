@@ -7,11 +7,11 @@
  *   and other look-alikes), each with a message naming the character;
  * - uniqueness compares the folded form: NFKC normalisation, then case folding.
  */
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 const USERNAME_MAX = 128;
 const EMAIL_MAX = 320;
 // Local part: the dot-atom of RFC 5322 (ASCII); domain: LDH labels with a dot-separated TLD.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 // The class lists combining marks (variation selectors) and control characters on purpose.
 // eslint-disable-next-line no-misleading-character-class -- each listed mark is refused on its own
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/u;

@@ -6,8 +6,10 @@ import { Logger } from 'nestjs-pino';
 import type { Config } from '../../../libs/config/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { methodNotAllowed } from './common/method-not-allowed';
 import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation';
+import { applyValidationRulesToSchemas } from './common/openapi/validation-schema';
 
 /**
  * Builds the API application (not listening yet). Shared by `main.ts` and the tests, so the
@@ -26,12 +28,15 @@ export async function createApiApp(config: Config): Promise<NestExpressApplicati
   app.useGlobalFilters(new HttpExceptionFilter());
 
   const document = openApiDocument(app);
+  // Before the router: a documented path asked with another method is a 405, not a 404.
+  app.use(methodNotAllowed(document));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
 /** The OpenAPI document of the API (served at /docs-json; the web app's types are generated from it). */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
+  applyValidationRulesToSchemas();
   return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

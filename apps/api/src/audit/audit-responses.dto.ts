@@ -63,3 +63,10 @@ export class VerifyResultDto {
   @ApiProperty({ description: 'milliseconds' }) durationMs!: number;
   @ApiProperty({ type: CheckpointCheckDto, description: 'signed checkpoints kept outside the database, checked against the table' }) checkpoints!: CheckpointCheckDto;
 }
+
+/** `GET /audit/checkpoint-key`: the public half of the checkpoint signing key. */
+export class CheckpointKeyDto {
+  @ApiProperty({ enum: ['Ed25519'] }) algorithm!: string;
+  @ApiProperty({ description: 'First 16 hex digits of SHA-256 over the SPKI DER key', pattern: '^[0-9a-f]{16}$' }) keyId!: string;
+  @ApiProperty({ description: 'SPKI public key, PEM' }) publicKeyPem!: string;
+}

@@ -1,22 +1,21 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import { verifyLedger } from '../../../../libs/audit/chain';
 import { auditExportChunks } from '../../../../libs/audit/export';
 import { auditFilterOf, queryAudit } from '../../../../libs/audit/query';
 import { cursorCodec, pageLimit } from '../../../../libs/catalog/pagination';
-import { Public } from '../common/public.decorator';
-import { Roles } from '../auth/policy';
+import { PublicRoute, Roles } from '../auth/policy';
 import { CheckpointService } from './checkpoint.service';
 import { AuditExportQueryDto, AuditQueryDto } from './audit.dto';
-import { AuditPageDto, VerifyResultDto } from './audit-responses.dto';
+import { AuditPageDto, CheckpointKeyDto, VerifyResultDto } from './audit-responses.dto';
 
 const AUDIT_CURSOR = cursorCodec('audit', ['int']);
 
 /** The ledger for auditors: query, export with the chain proof, and verification. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(
@@ -28,6 +27,7 @@ export class AuditController {
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Query the ledger (oldest first) by subject, actor, action, request, campaign and time' })
   @ApiOkResponse({ type: AuditPageDto })
+  @ApiErrors(400)
   async list(@Query() q: AuditQueryDto) {
     const limit = pageLimit(q.limit);
     const rows = await queryAudit(this.em, auditFilterOf(q), { afterSeq: AUDIT_CURSOR.decode(q.cursor)?.[0] ?? null }, limit + 1);
@@ -50,9 +50,9 @@ export class AuditController {
 
   /** The public half of the checkpoint signing key, for anyone checking a checkpoint or an evidence pack. */
   @Get('checkpoint-key')
-  @Public()
+  @PublicRoute()
   @ApiOperation({ summary: 'The Ed25519 public key that signs ledger checkpoints (no sign-in)' })
-  @ApiOkResponse({ description: '`{ algorithm: "Ed25519", keyId, publicKeyPem }`; keyId = first 16 hex of SHA-256 over the SPKI DER key' })
+  @ApiOkResponse({ type: CheckpointKeyDto })
   async checkpointKey() {
     const key = await this.checkpoints.signingKey();
     return { algorithm: 'Ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem };
@@ -67,6 +67,11 @@ export class AuditController {
   @Get('export')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Export the ledger as JSON lines or CSV, with the hash-chain proof' })
+  @ApiOkResponse({
+    description: 'Every matching row in chain order (no paging), then the chain head the export was bounded by: a final JSON line, or a trailing CSV comment',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(400)
   async export(@Query() q: AuditExportQueryDto, @Res() res: Response): Promise<void> {
     const format = q.format ?? 'jsonl';
     res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');

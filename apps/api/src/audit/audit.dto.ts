@@ -1,8 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
 
-export class AuditQueryDto extends PageQueryDto {
+/** The ledger filters, shared by the paged query and the export (which streams every match, unpaged). */
+export class AuditFilterDto {
   @ApiPropertyOptional({ description: 'Subject type, e.g. request, task, identity, role' })
   @IsOptional() @IsString() @MaxLength(100)
   subjectType?: string;
@@ -33,7 +34,11 @@ export class AuditQueryDto extends PageQueryDto {
   to?: string;
 }
 
-export class AuditExportQueryDto extends AuditQueryDto {
+/** `GET /audit`: the filters and the paging query. */
+export class AuditQueryDto extends IntersectionType(PageQueryDto, AuditFilterDto) {}
+
+/** `GET /audit/export`: the filters and a format; no `limit`/`cursor` (the export is every match). */
+export class AuditExportQueryDto extends AuditFilterDto {
   @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
   @IsOptional() @IsIn(['jsonl', 'csv'])
   format?: 'jsonl' | 'csv';

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Identity } from '../../../../libs/identity/identity.entity';
 import { APP_ROLES, type AppRole } from '../../../../libs/auth/app-roles';
@@ -29,7 +29,6 @@ export class MeDto {
 }
 
 @ApiTags('me')
-@ApiBearerAuth()
 @Controller('api/v1/me')
 export class MeController {
   constructor(private readonly em: EntityManager) {}

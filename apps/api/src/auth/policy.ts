@@ -1,4 +1,6 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors';
 
 import type { AppRole } from '../../../../libs/auth/app-roles';
 
@@ -29,9 +31,27 @@ export type RoutePolicy = { kind: 'public' } | { kind: 'authenticated' } | { kin
 
 export const ROUTE_POLICY = 'jml:routePolicy';
 
-export const PublicRoute = () => SetMetadata(ROUTE_POLICY, { kind: 'public' } satisfies RoutePolicy);
-export const Authenticated = () => SetMetadata(ROUTE_POLICY, { kind: 'authenticated' } satisfies RoutePolicy);
-export const Roles = (...roles: AppRole[]) => SetMetadata(ROUTE_POLICY, { kind: 'roles', roles } satisfies RoutePolicy);
+/**
+ * The policy decorators also write the OpenAPI side of the policy, so the document cannot drift
+ * from the guard: the bearer scheme, 401 and 403 for signed-in routes (a token whose person is no
+ * longer an active identity is refused with 403 on every route), 429 from the per-caller rate
+ * limit, and `x-roles` naming who may call a role-restricted route.
+ */
+export const PublicRoute = (opts: { rateLimited?: boolean } = {}) =>
+  applyDecorators(SetMetadata(ROUTE_POLICY, { kind: 'public' } satisfies RoutePolicy), ...(opts.rateLimited === false ? [] : [ApiErrors(429)]));
+export const Authenticated = () =>
+  applyDecorators(
+    SetMetadata(ROUTE_POLICY, { kind: 'authenticated' } satisfies RoutePolicy),
+    ApiBearerAuth(),
+    ApiErrors(401, [403, 'The caller maps to no active identity or role, or a finer rule named in `message` refuses'], 429),
+  );
+export const Roles = (...roles: AppRole[]) =>
+  applyDecorators(
+    SetMetadata(ROUTE_POLICY, { kind: 'roles', roles } satisfies RoutePolicy),
+    ApiBearerAuth(),
+    ApiExtension('x-roles', roles),
+    ApiErrors(401, [403, `The caller has none of the roles ${roles.join(', ')}, or a finer rule named in \`message\` refuses`], 429),
+  );
 
 /** The authenticated caller, set on the request by the auth guard. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors';
+import { CatalogBundleDto, CatalogCsvExportDto, ImportResultDto } from './io-responses';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import { bundleToCsv, exportCatalog } from '../../../../libs/catalog/io/export.service';
@@ -8,7 +10,7 @@ import { actorOf, CurrentPrincipal, Roles, type Principal } from '../auth/policy
 import { ExportQuery, ImportQuery } from './queries';
 
 @ApiTags('catalog')
-@ApiBearerAuth()
+@ApiExtraModels(CatalogBundleDto, CatalogCsvExportDto)
 @Controller('api/v1/catalog')
 export class CatalogIoController {
   constructor(private readonly em: EntityManager) {}
@@ -25,7 +27,8 @@ export class CatalogIoController {
     description: 'A catalog bundle (see docs/catalog-export.md), or { csv: { <entity>: "<csv text>" } }',
     schema: { type: 'object', additionalProperties: true, example: { version: 1, systems: [], roles: [], sodRules: [], identities: [], access: [] } },
   })
-  @ApiOkResponse({ description: '{ dryRun, applied, unchanged, batchId, digest, counts: { <entity>: { created, updated, unchanged } } }' })
+  @ApiOkResponse({ type: ImportResultDto, description: 'Applied, or (`dryRun=true`) what would change' })
+  @ApiErrors([400, 'Every problem, with its entity and row, in `details`; nothing written'], 413)
   import(@Body() body: unknown, @Query() q: ImportQuery, @CurrentPrincipal() p: Principal) {
     return importCatalog(this.em, body, { dryRun: q.dryRun === 'true', actor: actorOf(p) });
   }
@@ -33,7 +36,14 @@ export class CatalogIoController {
   /** The versioned bundle (JSON), or CSV: all files as `{ format, csv: {...} }`, or one `entity` as text/csv. */
   @Get('export')
   @Roles('admin')
-  @ApiOkResponse({ description: 'format=json: the bundle; format=csv: { format, version, exportedAt, csv: { <entity>: "<csv>" } }, or text/csv with entity=' })
+  @ApiOkResponse({
+    description: '`format=json`: the bundle; `format=csv`: every file as `{ format, version, exportedAt, csv }`, or one `entity` as text/csv',
+    content: {
+      'application/json': { schema: { oneOf: [{ $ref: getSchemaPath(CatalogBundleDto) }, { $ref: getSchemaPath(CatalogCsvExportDto) }] } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400)
   async export(@Query() q: ExportQuery, @Res({ passthrough: true }) res: Response) {
     const bundle = await exportCatalog(this.em);
     if ((q.format ?? 'json') === 'json') return bundle;

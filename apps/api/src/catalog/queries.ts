@@ -51,7 +51,7 @@ export class AccessReportQuery extends PageQueryDto {
 }
 
 export class ImportQuery {
-  @ApiPropertyOptional({ default: false, description: 'Validate and report what would change; write nothing' })
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'Validate and report what would change; write nothing' })
   @IsOptional() @IsIn(['true', 'false'])
   dryRun?: 'true' | 'false';
 }

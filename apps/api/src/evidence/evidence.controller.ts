@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Logger, NotFoundException, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager, IsolationLevel } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import { campaignsAvailable, findPackCampaign } from '../../../../libs/evidence/campaign';
@@ -7,13 +7,13 @@ import { findIdentity } from '../../../../libs/evidence/identity-changes';
 import { writeCampaignPack, writeIdentityPack, type PackDeps } from '../../../../libs/evidence/pack';
 import { CheckpointService } from '../audit/checkpoint.service';
 import { Roles } from '../auth/policy';
+import { ApiErrors } from '../common/openapi/api-errors';
 import { EvidenceQueryDto } from './evidence.dto';
 
 const invalid = (path: string, problem: string) => new BadRequestException({ message: 'Invalid input', details: [{ path, problems: [problem] }] });
 
 /** The evidence pack: one ZIP an auditor checks offline with `node verify.mjs` (docs/evidence-pack.md). */
 @ApiTags('evidence')
-@ApiBearerAuth()
 @Controller('api/v1/evidence')
 export class EvidenceController {
   private readonly logger = new Logger('EvidencePack');
@@ -26,10 +26,8 @@ export class EvidenceController {
   @Get()
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Evidence pack of an identity over a period, or of a certification campaign: summary.html, changes.csv, ledger.jsonl, chain.jsonl, checkpoint.json, verify.mjs, SHA256SUMS(.sig)' })
-  @ApiProduces('application/zip')
-  @ApiResponse({ status: 200, description: 'A streamed ZIP (application/zip)' })
-  @ApiResponse({ status: 400, description: 'neither or both of identity and campaign, from not before to, or campaigns not installed' })
-  @ApiResponse({ status: 404, description: 'No such identity or campaign' })
+  @ApiResponse({ status: 200, description: 'A streamed ZIP', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiErrors([400, 'Neither or both of identity and campaign, from not before to, or campaigns not installed'], [404, 'No such identity or campaign'])
   async pack(@Query() q: EvidenceQueryDto, @Res() res: Response): Promise<void> {
     if (q.campaign !== undefined && q.identity !== undefined) throw invalid('campaign', 'give either identity or campaign, not both');
     if (q.campaign === undefined && !q.identity) throw invalid('identity', 'identity (or campaign) is required');

@@ -2,7 +2,11 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, MikroOrmHealthIndicator } from '@nestjs/terminus';
 import { TemporalClientService } from '../../../../libs/temporal/temporal-client.module';
-import { Public } from '../common/public.decorator';
+import { ApiErrors, type ErrorSpec } from '../common/openapi/api-errors';
+import { Unthrottled } from '../common/public.decorator';
+
+// The exception filter writes terminus's 503 in the one error body; the components' states stay in `details`.
+const NOT_READY: ErrorSpec = [503, 'Not ready: `details` names each component (database, temporal) and its status'];
 
 @ApiTags('health')
 @Controller('health')
@@ -16,7 +20,8 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Get('live')
-  @Public()
+  @Unthrottled()
+  @ApiErrors(NOT_READY)
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -24,7 +29,8 @@ export class HealthController {
 
   /** The process can do its work: the database and the Temporal frontend both answer. */
   @Get('ready')
-  @Public()
+  @Unthrottled()
+  @ApiErrors(NOT_READY)
   @HealthCheck()
   ready() {
     return this.health.check([

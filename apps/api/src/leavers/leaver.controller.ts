@@ -1,7 +1,10 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { DecisionsService } from '../requests/decisions.service';
+import { ApiErrors } from '../common/openapi/api-errors';
+import { UuidParam } from '../common/openapi/params';
+import { AcceptedRequestDto, BroughtForwardDto } from '../requests/requests.dto';
 import { IntakeService } from '../requests/intake.service';
 import { BringForwardDto, CancelLeaverDto, CreateLeaverDto, LeaverAcceptedDto } from './leaver.dto';
 
@@ -9,7 +12,6 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 
 /** Leavers on the one request machine: the same intake, cancellation and outbox as joiners and movers. */
 @ApiTags('requests')
-@ApiBearerAuth()
 @Controller('api/v1/requests/leaver')
 export class LeaverController {
   constructor(
@@ -22,6 +24,7 @@ export class LeaverController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a leaver (now, or effective-dated); 409 while one is open for the identity.' })
   @ApiAcceptedResponse({ type: LeaverAcceptedDto })
+  @ApiErrors(400, [404, 'No such identity'], [409, 'Already terminated, or a leaver is already running for the identity'], 413)
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateLeaverDto): Promise<LeaverAcceptedDto> {
     return this.intake.leaver(p, dto);
   }
@@ -30,7 +33,9 @@ export class LeaverController {
   @Roles('hr', 'admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a scheduled leaver (409 once effective).' })
-  @ApiOkResponse()
+  @UuidParam()
+  @ApiOkResponse({ type: AcceptedRequestDto })
+  @ApiErrors(400, [404, 'No such leaver request'], [409, 'No longer scheduled'], 413)
   cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelLeaverDto) {
     return this.decisions.cancel(p, id, dto, 'leaver');
   }
@@ -39,7 +44,9 @@ export class LeaverController {
   @Roles('hr', 'admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bring a scheduled leaver forward (default: now); 409 once effective.' })
-  @ApiOkResponse()
+  @UuidParam()
+  @ApiOkResponse({ type: BroughtForwardDto })
+  @ApiErrors(400, [404, 'No such leaver request'], [409, 'No longer scheduled, or the time is not earlier than the current one'], 413)
   bringForward(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: BringForwardDto) {
     return this.decisions.bringLeaverForward(p, id, dto);
   }

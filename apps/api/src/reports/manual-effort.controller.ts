@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJsonOrCsvResponse } from '../common/openapi/api-errors';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import type { Config } from '../../../../libs/config/config';
@@ -14,7 +15,6 @@ const DEFAULT_PERIOD_MS = 90 * 86_400_000;
 
 /** The ROI case for automation: manual provisioning effort per system, measured and priced. */
 @ApiTags('reports')
-@ApiBearerAuth()
 @Controller('api/v1/reports')
 export class ManualEffortController {
   constructor(
@@ -25,14 +25,8 @@ export class ManualEffortController {
   @Get('manual-effort')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Manual tasks per system and channel: counts, time to attest, overdue, escalations, effort and cost, yearly projection, ranked' })
-  @ApiOkResponse({
-    type: ManualEffortReportDto,
-    description:
-      '`{ from, to, periodDays, currency, defaults: { minutesPerTask, hourlyCost, currency, source }, method, items: [{ rank, system, systemName, channel, ' +
-      'tasks: { grant, revoke, total, cancelled, open }, hoursToAttest: { median, p95, attested }, overdue, escalations, ' +
-      'assumptions: { minutesPerTask, hourlyCost, source: system|default }, effort: { hours, cost }, yearly: { tasks, hours, cost } }], totals }`; ' +
-      '`format=csv`: one line per item (formula-safe cells).',
-  })
+  @ApiErrors([400, 'Invalid input, or `to` not after `from`'])
+  @ApiJsonOrCsvResponse(ManualEffortReportDto, 'Manual effort per system, ranked, with totals; `format=csv`: one line per item (formula-safe cells)')
   async report(@Query() q: ManualEffortQueryDto, @Res({ passthrough: true }) res: Response) {
     const to = q.to ?? new Date().toISOString();
     const from = q.from ?? new Date(Date.parse(to) - DEFAULT_PERIOD_MS).toISOString();

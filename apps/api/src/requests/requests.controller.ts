@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { PageQueryDto } from '../common/paging.dto';
+import { ApiErrors } from '../common/openapi/api-errors';
+import { UuidParam } from '../common/openapi/params';
 import { DecisionsService } from './decisions.service';
 import { IntakeService } from './intake.service';
 import { RequestReadService } from './read.service';
@@ -11,7 +13,6 @@ import { ApprovalPageDto, DecisionResultDto, RequestDetailDto, RequestPageDto } 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('requests')
-@ApiBearerAuth()
 @Controller('api/v1')
 export class RequestsController {
   constructor(
@@ -25,6 +26,7 @@ export class RequestsController {
   @Roles('requester', 'admin')
   @ApiOperation({ summary: 'Start a joiner request (a durable workflow `joiner-<id>`)' })
   @ApiAcceptedResponse({ type: AcceptedRequestDto })
+  @ApiErrors(400, [409, 'The identity exists, or already has an open request'], 413)
   joiner(@CurrentPrincipal() p: Principal, @Body() dto: JoinerRequestDto) {
     return this.intake.joiner(p, dto);
   }
@@ -34,6 +36,7 @@ export class RequestsController {
   @Roles('requester', 'admin')
   @ApiOperation({ summary: 'Start a mover request (a durable workflow `mover-<id>`)' })
   @ApiAcceptedResponse({ type: AcceptedRequestDto })
+  @ApiErrors(400, [404, 'No such identity'], [409, 'The identity is not active, has an open request, or nothing would change'], 413)
   mover(@CurrentPrincipal() p: Principal, @Body() dto: MoverRequestDto) {
     return this.intake.mover(p, dto);
   }
@@ -42,6 +45,7 @@ export class RequestsController {
   @Authenticated()
   @ApiOperation({ summary: 'Requests the caller is involved in (all of them for admins and auditors)' })
   @ApiOkResponse({ type: RequestPageDto })
+  @ApiErrors(400)
   list(@CurrentPrincipal() p: Principal, @Query() q: RequestListQueryDto) {
     return this.read.listRequests(p, q);
   }
@@ -49,7 +53,9 @@ export class RequestsController {
   @Get('requests/:id')
   @Authenticated()
   @ApiOperation({ summary: 'Status, diff, SoD findings, approvals with named decisions, tasks and timeline' })
+  @UuidParam()
   @ApiOkResponse({ type: RequestDetailDto })
+  @ApiErrors(400, [403, 'The caller is not involved in this request'], [404, 'No such request'])
   get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
     return this.read.getRequest(p, id);
   }
@@ -58,7 +64,9 @@ export class RequestsController {
   @HttpCode(201)
   @Authenticated()
   @ApiOperation({ summary: 'Approve or reject the open step (eligible approvers only; never the subject or requester)' })
+  @UuidParam()
   @ApiCreatedResponse({ type: DecisionResultDto })
+  @ApiErrors(400, [403, 'Not an eligible approver, or the caller\'s own request or access'], [404, 'No such request'], [409, 'Already decided, no open step, or the request is closed'], 413)
   decide(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: DecisionDto) {
     return this.decisions.decide(p, id, dto);
   }
@@ -67,6 +75,9 @@ export class RequestsController {
   @HttpCode(202)
   @Roles('requester', 'hr', 'admin')
   @ApiOperation({ summary: 'Cancel a request not yet carried out (its requester or an administrator)' })
+  @UuidParam()
+  @ApiAcceptedResponse({ type: AcceptedRequestDto, description: 'Cancelled; the workflow is told after commit' })
+  @ApiErrors(400, [403, 'Only the requester or an administrator'], [404, 'No such request'], [409, 'Closed, or partly carried out'], 413)
   cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelDto) {
     return this.decisions.cancel(p, id, dto);
   }
@@ -75,6 +86,7 @@ export class RequestsController {
   @Authenticated()
   @ApiOperation({ summary: 'My pending approval items, each with its access diff' })
   @ApiOkResponse({ type: ApprovalPageDto })
+  @ApiErrors(400)
   approvals(@CurrentPrincipal() p: Principal, @Query() q: PageQueryDto) {
     return this.read.approvals(p, q);
   }

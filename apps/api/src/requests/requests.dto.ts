@@ -134,8 +134,13 @@ export class TaskListQueryDto extends PageQueryDto {
 }
 
 export class AcceptedRequestDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['joiner', 'mover', 'leaver'] }) kind!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: ['scheduled', 'pending_approval', 'rejected', 'provisioning', 'deprovisioning', 'completed', 'cancelled'] }) status!: string;
   @ApiProperty({ example: 'joiner-3f0c…' }) workflowId!: string;
+}
+
+/** A leaver brought forward: the request and its new effective time. */
+export class BroughtForwardDto extends AcceptedRequestDto {
+  @ApiProperty({ format: 'date-time' }) effectiveAt!: string;
 }

@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { PublicRoute } from '../auth/policy';
+import { ApiErrors } from '../common/openapi/api-errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, IDEMPOTENCY_HEADER } from '../../../../libs/tickets/signing';
 import { TicketCallbackDto, TicketCallbackResultDto } from './ticket-callback.dto';
 import { TicketCallbackService } from './ticket-callback.service';
@@ -25,6 +26,13 @@ export class TicketCallbackController {
   @ApiHeader({ name: IDEMPOTENCY_HEADER, required: false, description: 'If sent, must equal callbackId.' })
   @ApiBody({ type: TicketCallbackDto })
   @ApiOkResponse({ type: TicketCallbackResultDto })
+  @ApiErrors(
+    400,
+    [401, 'Missing, stale or wrong signature, or callbacks are disabled (no TICKET_HMAC_SECRET)'],
+    [404, 'No such ticket'],
+    [409, 'Replayed callback, or the ticket was not sent to a helpdesk'],
+    413,
+  )
   callback(@Req() req: RawBodyRequest<Request>): Promise<TicketCallbackResultDto> {
     return this.callbacks.handle(req.rawBody, req.headers);
   }

@@ -53,6 +53,15 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
 }
 
 /** A problem in words for a person (what the API said, and what to do about a 403 or 409). */
+/**
+ * The JSON variant of a response that is JSON or CSV text (reports with `format=csv`): the
+ * document lists both media types, and a call without `format=csv` always gets the JSON one.
+ */
+export function jsonOf<T extends object>(data: T | string): T {
+  if (typeof data === 'string') throw new ApiError(0, 'Expected JSON, got text');
+  return data;
+}
+
 export function problemText(err: unknown): string {
   if (err instanceof ApiError) {
     const details = Array.isArray(err.details)

@@ -1,7 +1,7 @@
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, unwrap } from '../../api/client';
+import { api, jsonOf, unwrap } from '../../api/client';
 import { Empty, QueryView } from '../../components/States';
 import { formatDate } from '../../lib/time';
 
@@ -10,7 +10,7 @@ const REVOKE = '#8a4500';
 
 /** Manual provisioning work per system (the last 90 days, projected to a year): the case for automating it. */
 export function ManualEffort() {
-  const query = useQuery({ queryKey: ['reports', 'manual-effort'], queryFn: () => unwrap(api.GET('/api/v1/reports/manual-effort')) });
+  const query = useQuery({ queryKey: ['reports', 'manual-effort'], queryFn: () => unwrap(api.GET('/api/v1/reports/manual-effort')).then(jsonOf) });
   return (
     <QueryView query={query} what="the manual-effort report">
       {(r) => {
