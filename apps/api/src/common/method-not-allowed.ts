@@ -5,6 +5,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 interface Resource {
   pattern: RegExp;
+  /** Path parameters in the template: with several matches, the most literal template is the route. */
+  params: number;
   methods: Set<string>;
 }
 
@@ -19,7 +21,7 @@ export function resourcesOf(document: OpenAPIObject): Resource[] {
   return Object.entries(document.paths).map(([template, item]) => {
     const methods = new Set(METHODS.filter((m) => item[m]).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD');
-    return { pattern: templateToRegExp(template), methods };
+    return { pattern: templateToRegExp(template), params: (template.match(/\{/g) ?? []).length, methods };
   });
 }
 
@@ -31,8 +33,11 @@ export function resourcesOf(document: OpenAPIObject): Resource[] {
 export function methodNotAllowed(document: OpenAPIObject) {
   const resources = resourcesOf(document);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const matching = resources.filter((r) => r.pattern.test(req.path));
-    if (matching.length === 0) return next();
+    const candidates = resources.filter((r) => r.pattern.test(req.path));
+    if (candidates.length === 0) return next();
+    // `/requests/leaver` is the leaver resource, not `/requests/{id}` with id "leaver".
+    const fewest = Math.min(...candidates.map((r) => r.params));
+    const matching = candidates.filter((r) => r.params === fewest);
     const allowed = new Set(matching.flatMap((r) => [...r.methods]));
     if (allowed.has(req.method)) return next();
     const allow = [...allowed, 'OPTIONS'].join(', ');
