@@ -68,6 +68,7 @@ const schema = z.object({
   OIDC_GROUP_ROLES: list.optional(),
   DEV_IDP_PORT: port.default(4400),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_SWEEP_INTERVAL: duration.default('15m'),
   SEED_DEMO: bool.optional(),
   // Bootstrap admins become identities: the same username rule as every identity write (ADR 080).
   BOOTSTRAP_ADMINS: list
@@ -160,6 +161,8 @@ export interface Config {
     devIdpPort: number;
   };
   sessionSecret: string | undefined;
+  /** How often expired browser sessions are deleted; `0s` turns it off (ADR 157). */
+  sessionSweepInterval: string;
   seedDemo: boolean | undefined;
   bootstrapAdmins: string[];
   logLevel: RawConfig['LOG_LEVEL'];
@@ -300,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devIdpPort: c.DEV_IDP_PORT,
     },
     sessionSecret: c.SESSION_SECRET,
+    sessionSweepInterval: c.SESSION_SWEEP_INTERVAL,
     seedDemo: c.SEED_DEMO,
     bootstrapAdmins: c.BOOTSTRAP_ADMINS ?? (c.DATABASE_URL ? [] : ['admin']),
     logLevel: c.LOG_LEVEL,

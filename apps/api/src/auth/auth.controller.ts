@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
 import { OidcIssuerService } from './oidc-issuer.service';
+import type { LoginRequest } from './login-state-cookie';
 import { OidcLoginGuard, safeReturnTo } from './oidc-login';
 import { PublicRoute } from './policy';
 import type { SessionPerson } from './principal.service';
@@ -23,7 +24,10 @@ export class AuthController {
     private readonly issuer: OidcIssuerService,
   ) {}
 
-  /** Redirects to the IdP (the guard does), remembering where to come back to. */
+  /**
+   * Redirects to the IdP (the guard does). The state, nonce and where to come back to travel in a
+   * short-lived signed cookie: no session exists until the callback succeeds (ADR 157).
+   */
   @Get('login')
   @PublicRoute()
   @UseGuards(OidcLoginGuard)
@@ -37,9 +41,10 @@ export class AuthController {
   @PublicRoute()
   @UseGuards(OidcLoginGuard)
   @ApiExcludeEndpoint()
-  async callback(@Req() req: Request & { user?: SessionPerson }, @Res() res: Response): Promise<void> {
+  async callback(@Req() req: LoginRequest & { user?: SessionPerson }, @Res() res: Response): Promise<void> {
     const person = req.user as SessionPerson;
-    const returnTo = safeReturnTo((req.session as { returnTo?: string }).returnTo) ?? '/api/v1/me';
+    // Where to go came with the sign-in state (login-state-cookie.ts), not from a session.
+    const returnTo = safeReturnTo(req.oidcReturnTo) ?? '/api/v1/me';
     // A new session id at sign-in: a session fixed before sign-in is worthless afterwards.
     await promisify((cb) => req.session.regenerate(cb));
     (req.session as { person?: SessionPerson }).person = person;

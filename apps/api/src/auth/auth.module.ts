@@ -18,11 +18,10 @@ import { OidcIssuerService } from './oidc-issuer.service';
 import { OidcLogin, OidcLoginGuard } from './oidc-login';
 import { PrincipalService } from './principal.service';
 import { RouteInventory } from './route-inventory';
+import { DEVELOPMENT_SESSION_SECRET } from './session-secret';
 import { PgSessionStore } from './session-store';
+import { SessionSweeper } from './session-sweeper';
 import { CallerThrottlerGuard } from './throttle.guard';
-
-/** Only outside production, and only when SESSION_SECRET is unset (config demands it in production). */
-const DEVELOPMENT_SESSION_SECRET = 'jml-development-session-secret-not-for-production';
 const SESSION_HOURS = 8;
 
 /**
@@ -47,6 +46,7 @@ const SESSION_HOURS = 8;
     AppRolesService,
     BootstrapAdmins,
     RouteInventory,
+    SessionSweeper,
     // Order matters: authenticate first, so the rate limit can count per principal.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: CallerThrottlerGuard },

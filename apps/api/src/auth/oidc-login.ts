@@ -1,11 +1,13 @@
 import { ForbiddenException, HttpException, Inject, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import passport from 'passport';
-import { Strategy, type SessionStoreContext } from 'passport-openidconnect';
+import { Strategy } from 'passport-openidconnect';
 import type { Request } from 'express';
 import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
 import { TokenRejected } from '../../../../libs/auth/oidc-issuer';
+import { DEVELOPMENT_SESSION_SECRET } from './session-secret';
+import { LoginStateCookie, type LoginRequest } from './login-state-cookie';
 import { OidcIssuerService } from './oidc-issuer.service';
 import { PrincipalService, type SessionPerson } from './principal.service';
 
@@ -14,25 +16,6 @@ export const OIDC_STRATEGY = 'oidc';
 /** A same-site path only (no open redirect through `returnTo`). */
 export function safeReturnTo(value: unknown): string | undefined {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : undefined;
-}
-
-// The library's session state store is not exported from its index (its types say it is).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const SessionStore = require('passport-openidconnect/lib/state/session') as typeof import('passport-openidconnect').SessionStore;
-
-type NonceRequest = Request & { oidcExpectedNonce?: string };
-
-/**
- * passport-openidconnect's session state store, also handing the nonce of the sign-in request to
- * our own ID token check (the library compares it only against the unverified payload).
- */
-class NonceCapturingStore extends SessionStore {
-  override verify(req: Request, handle: string, cb: (err: Error | null, ctx?: false | SessionStoreContext, state?: unknown) => void): void {
-    super.verify(req, handle, (err, ctx, state) => {
-      if (ctx) (req as NonceRequest).oidcExpectedNonce = ctx.nonce;
-      cb(err, ctx, state);
-    });
-  }
 }
 
 /**
@@ -80,7 +63,7 @@ export class OidcLogin {
       done: (err: unknown, user?: SessionPerson | false, info?: unknown) => void,
     ) => {
       issuer
-        .verifyIdToken(idToken, (req as NonceRequest).oidcExpectedNonce)
+        .verifyIdToken(idToken, (req as LoginRequest).oidcExpectedNonce)
         .then((claims) => this.principals.sessionPersonFromIdToken(claims))
         .then(
           (person) => done(null, person),
@@ -102,7 +85,11 @@ export class OidcLogin {
           scope: ['profile', 'email'],
           nonce: 'true',
           passReqToCallback: true,
-          store: new NonceCapturingStore({ key: 'oidc' }),
+          store: new LoginStateCookie(
+            this.config.sessionSecret ?? DEVELOPMENT_SESSION_SECRET,
+            this.config.isProduction || this.config.publicUrl.startsWith('https:'),
+            (req) => safeReturnTo(req.query?.returnTo),
+          ) as never,
         },
         verify as never,
       ),
@@ -119,9 +106,6 @@ export class OidcLoginGuard extends AuthGuard(OIDC_STRATEGY) {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     await this.login.ensureStrategy();
-    const req = context.switchToHttp().getRequest<Request & { session?: { returnTo?: string } }>();
-    const returnTo = safeReturnTo(req.query?.returnTo);
-    if (req.path.endsWith('/login') && req.session && returnTo) req.session.returnTo = returnTo;
     return (await super.canActivate(context)) as boolean;
   }
 

@@ -5,14 +5,11 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * express-session's store in PostgreSQL (`http_session`), so any API process can serve any
- * browser: nothing lives in one process's memory. Expired rows are ignored on read and swept now
- * and then on write.
+ * browser: nothing lives in one process's memory. Expired rows are ignored on read and deleted by
+ * the SessionSweeper on a schedule (SESSION_SWEEP_INTERVAL).
  */
 export class PgSessionStore extends session.Store {
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly sweepProbability = 0.01,
-  ) {
+  constructor(private readonly orm: MikroORM) {
     super();
   }
 
@@ -33,13 +30,11 @@ export class PgSessionStore extends session.Store {
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    const write = this.run(
+    this.run(
       `INSERT INTO http_session (sid, sess, expires_at) VALUES (?, ?::jsonb, ?)
        ON CONFLICT (sid) DO UPDATE SET sess = excluded.sess, expires_at = excluded.expires_at`,
       [sid, JSON.stringify(sess), this.expiry(sess)],
-    );
-    const sweep = Math.random() < this.sweepProbability ? write.then(() => this.run('DELETE FROM http_session WHERE expires_at < now()', [])) : write;
-    sweep.then(
+    ).then(
       () => cb?.(),
       (err) => cb?.(err),
     );
