@@ -10,6 +10,8 @@ import { ormOptions } from '../libs/persistence/orm-options';
 import { ticketMessageId } from '../libs/tickets/email';
 import { ticketIdempotencyKey } from '../libs/tickets/ticket';
 import { BenchHelpdesk, BenchSmtp } from './leaver-receivers';
+import { runFloor, runFloorWithoutPragmas } from './floor/floor.bench';
+import { engineRows } from './floor/engine-rows';
 import { startServiceProcess, type ServiceProcess } from './processes';
 import { benchCheckpointEnv, buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
 
@@ -31,12 +33,17 @@ interface DeliveredTask { id: string; channel: string; delivered_at: Date | null
 export async function run(services: BenchServices): Promise<BenchResult> {
   const singleRuns = Number(process.env.BENCH_LEAVER_RUNS ?? 50);
   const mass = Number(process.env.BENCH_LEAVER_MASS ?? 1000);
+  // The scaling row's smaller bursts (the mass burst is its last point); BENCH_LEAVER_SCALING= (empty) skips them.
+  const scaling = (process.env.BENCH_LEAVER_SCALING ?? '100,300').split(',').filter(Boolean).map(Number);
+  // The engine floor first, alone on the machine: the same burst of the leaver's shape, no-op activities.
+  const floor = await runFloor(services, mass, SYSTEMS);
+  const floorBaseline = process.env.BENCH_FLOOR_BASELINE ? await runFloorWithoutPragmas(services, mass, SYSTEMS) : null;
   const db = await services.freshDatabase();
   const owner = new Client({ connectionString: db.ownerUrl });
   await owner.connect();
   const helpdesk = await new BenchHelpdesk(SECRET).start();
   const smtp = await new BenchSmtp().start();
-  await seed(owner, helpdesk.url, singleRuns + mass);
+  await seed(owner, helpdesk.url, singleRuns + mass + scaling.reduce((a, b) => a + b, 0));
 
   const bundle = buildWorkflowBundle(services, db.name);
   const idpPort = await freePort();
@@ -96,29 +103,38 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     }
     latencies.sort((a, b) => a - b);
 
-    // (b) The burst: every leaver POSTed at once (64 in flight), until every ticket has arrived.
+    // (b) Bursts: every leaver POSTed at once (64 in flight), until every ticket has arrived. The
+    // scaling sizes first (smaller), then the mass burst whose checks follow.
     api.resetPeak();
     worker.resetPeak();
-    const massKeys = Array.from({ length: mass }, (_, i) => identityKey(singleRuns + i));
-    const t0 = Date.now();
-    const massIds = await pool(massKeys, 64, start);
-    const acceptedMs = Date.now() - t0;
+    let seeded = singleRuns;
+    const burst = async (n: number) => {
+      const keys = Array.from({ length: n }, (_, i) => identityKey(seeded + i));
+      seeded += n;
+      const t0 = Date.now();
+      const ids = await pool(keys, 64, start);
+      const acceptedMs = Date.now() - t0;
+      const deadline = t0 + Number(process.env.BENCH_LEAVER_TIMEOUT_MS ?? 600_000);
+      let tasks: DeliveredTask[] = [];
+      let last: number | null = null;
+      for (;;) {
+        tasks = (await owner.query<DeliveredTask>('SELECT id, channel, delivered_at FROM task WHERE request_id = ANY($1::uuid[])', [ids])).rows;
+        last = tasks.length === n * SYSTEMS ? lastArrival(tasks) : null;
+        if (last !== null || Date.now() > deadline) break;
+        await sleep(250);
+      }
+      const arrived = tasks.filter((t) => receivedAt(t) !== null).length;
+      return { n, ids, t0, acceptedMs, arrived, ms: last !== null ? last - t0 : NaN };
+    };
+    const scaled = [];
+    for (const n of scaling) scaled.push(await burst(n));
+    const { ids: massIds, t0, acceptedMs, arrived, ms: allMs } = await burst(mass);
+    scaled.push({ n: mass, ms: allMs });
     const expectedTickets = mass * SYSTEMS;
-    const deadline = t0 + Number(process.env.BENCH_LEAVER_TIMEOUT_MS ?? 600_000);
-    let massTasks: DeliveredTask[] = [];
-    let last: number | null = null;
-    for (;;) {
-      massTasks = (await owner.query<DeliveredTask>('SELECT id, channel, delivered_at FROM task WHERE request_id = ANY($1::uuid[])', [massIds])).rows;
-      last = massTasks.length === expectedTickets ? lastArrival(massTasks) : null;
-      if (last !== null || Date.now() > deadline) break;
-      await sleep(250);
-    }
-    const arrived = massTasks.filter((t) => receivedAt(t) !== null).length;
     const [phase] = (await owner.query<{ effective_s: number; p50_s: number }>(
       `SELECT extract(epoch FROM max(created_at) - to_timestamp($2::double precision / 1000))::float AS effective_s,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at))::float AS p50_s
          FROM task WHERE request_id = ANY($1::uuid[])`, [massIds, t0])).rows;
-    const allMs = last !== null ? last - t0 : NaN;
     const apiPeak = api.peakRss();
     const workerPeak = worker.peakRss();
 
@@ -146,8 +162,9 @@ export async function run(services: BenchServices): Promise<BenchResult> {
         { measure: `mass leaver: ${mass.toLocaleString('en')} x ${SYSTEMS} in one burst, all ${expectedTickets.toLocaleString('en')} tickets delivered`, result: Number.isNaN(allMs) ? `${arrived}/${expectedTickets} by timeout` : s(allMs), goal: '<= 120 s', met: allMs <= 120_000 ? 'yes' : 'no', notes: `${mass} POSTs accepted in ${s(acceptedMs)} (64 in flight); last leaver effective (tasks written) at ${phase.effective_s?.toFixed(1)} s; task written to delivery recorded p50 ${phase.p50_s?.toFixed(2)} s` },
         { measure: 'mass leaver: duplicate tickets', result: String(duplicates), goal: '0', met: duplicates === 0 ? 'yes' : 'no', notes: `helpdesk re-sends ${helpdesk.resends}, SMTP re-sends ${smtp.resends}, tasks with >1 ticket.delivered ${twice.rows[0].n}; bad signatures ${helpdesk.badSignatures}` },
         { measure: 'mass leaver: ledger rows', result: ledgerRows.toLocaleString('en'), goal: `${expectedLedger.toLocaleString('en')} (${LEDGER_ROWS_PER_LEAVER} per leaver)`, met: ledgerRows === expectedLedger ? 'yes' : 'no', notes: `${breakdown}; whole ledger (${allIds.rowCount} leavers) verifies: ${verified.valid} (${verified.rowsChecked} rows, ${s(verified.durationMs)})` },
-        { measure: 'mass leaver: worker peak RSS', result: `${mb(workerPeak)} MB`, goal: '<= 400 MB', met: workerPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/worker/src/main.js, NODE_ENV=production, /proc VmRSS' },
-        { measure: 'mass leaver: API peak RSS', result: `${mb(apiPeak)} MB`, goal: '<= 400 MB', met: apiPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/api/src/main.js, NODE_ENV=production, /proc VmRSS' },
+        ...engineRows({ floor, floorBaseline, mass, massMs: allMs, scaled, systems: SYSTEMS }),
+        { measure: 'mass leaver: worker peak RSS (every burst)', result: `${mb(workerPeak)} MB`, goal: '<= 400 MB', met: workerPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/worker/src/main.js, NODE_ENV=production, /proc VmRSS' },
+        { measure: 'mass leaver: API peak RSS (every burst)', result: `${mb(apiPeak)} MB`, goal: '<= 400 MB', met: apiPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/api/src/main.js, NODE_ENV=production, /proc VmRSS' },
       ],
     };
   } catch (err) {

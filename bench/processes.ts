@@ -22,13 +22,14 @@ function rssOf(pid: number): number {
 }
 
 /**
- * Starts `dist/apps/<component>/src/main.js` with exactly `env` (plus PATH/HOME) and resolves
+ * Starts `dist/apps/<component>/src/main.js` (or the floor worker, dist/bench/floor/main.js) with exactly `env` (plus PATH/HOME) and resolves
  * on its `ready` IPC message. RSS is read from /proc every 100 ms.
  */
-export async function startServiceProcess(component: 'api' | 'worker', env: Record<string, string>, execArgv: string[] = [], readyTimeoutMs = 120_000): Promise<ServiceProcess> {
+export async function startServiceProcess(component: 'api' | 'worker' | 'floor-worker', env: Record<string, string>, execArgv: string[] = [], readyTimeoutMs = 120_000): Promise<ServiceProcess> {
   // From dist/bench (npm run bench/chaos) or from the sources (a jest test): always the build.
   const dist = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..') : join(__dirname, '..', 'dist');
-  const main = join(dist, 'apps', component, 'src', 'main.js');
+  // The floor worker (bench/floor) is the bench's own process, started and sampled like the services.
+  const main = component === 'floor-worker' ? join(dist, 'bench', 'floor', 'main.js') : join(dist, 'apps', component, 'src', 'main.js');
   const child = fork(main, [], {
     execArgv,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../../../activities';
 import type { Config } from '../../../libs/config/config';
 import { activeTracing } from '../../../libs/observability/tracing';
 import { workerTracingOptions } from '../../../libs/observability/worker-tracing';
+import { workerOptions } from '../../../libs/temporal/worker-tuning';
 
 /**
  * Where the workflow code comes from: a bundle built once by `npm run build` (production), or
@@ -32,8 +33,7 @@ export async function createTemporalWorker(
       taskQueue: config.temporal.taskQueue,
       activities: createActivities(deps),
       ...workflowSource(config),
-      // The SDK's default scales with the heap limit (thousands): 1,000 waiting leavers then cost ~1 GB.
-      maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+      ...workerOptions({ maxCachedWorkflows: config.temporal.maxCachedWorkflows }),
       ...(tracing ? workerTracingOptions(tracing) : {}),
       ...overrides,
     });
