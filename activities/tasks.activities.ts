@@ -32,6 +32,12 @@ interface TaskTicketRow {
   username: string;
 }
 
+export interface DeliverTaskTicketsResult {
+  delivered: DeliverTaskTicketResult[];
+  /** Tasks whose delivery failed permanently (each failure audited as `ticket.delivery_failed`). */
+  failed: string[];
+}
+
 export interface DeliverTaskTicketResult {
   taskId: string;
   channel: string;
@@ -177,6 +183,37 @@ export function createTaskActivities(deps: ActivityDeps) {
      */
     async deliverTaskTicket(input: { taskId: string; webhookTimeoutMs?: number }): Promise<DeliverTaskTicketResult> {
       return deliverTask(input, Context.current().info.attempt);
+    },
+
+    /**
+     * A flow's tickets in one activity (ADR 121): each delivered as `deliverTaskTicket` does (same
+     * idempotency key, `delivered_at` checked first, every attempt audited under this activity's
+     * attempt number), all in parallel. A heartbeat after each settled ticket carries the settled
+     * task ids, so the next attempt (after a failure, or a killed worker's heartbeat timeout) skips
+     * them. A permanent (non-retryable) failure settles its ticket as failed; any retryable failure
+     * fails this attempt once the others settled, and Temporal's retry policy brings the rest.
+     */
+    async deliverTaskTickets(input: { taskIds: string[]; webhookTimeoutMs?: number }): Promise<DeliverTaskTicketsResult> {
+      const ctx = Context.current();
+      const previous = ctx.info.heartbeatDetails as { settled?: string[]; failed?: string[] } | undefined;
+      const settled = new Set(previous?.settled ?? []);
+      const failed = new Set(previous?.failed ?? []);
+      const retry: string[] = [];
+      const delivered: DeliverTaskTicketResult[] = [];
+      await Promise.all(input.taskIds.filter((id) => !settled.has(id)).map(async (taskId) => {
+        try {
+          delivered.push(await deliverTask({ taskId, webhookTimeoutMs: input.webhookTimeoutMs }, ctx.info.attempt));
+          settled.add(taskId);
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.nonRetryable) {
+            settled.add(taskId);
+            failed.add(taskId);
+          } else retry.push(`${taskId}: ${(err as Error).message}`);
+        }
+        ctx.heartbeat({ settled: [...settled], failed: [...failed] });
+      }));
+      if (retry.length) throw ApplicationFailure.retryable(`${retry.length} of ${input.taskIds.length} tickets not delivered yet: ${retry.join('; ')}`, 'TicketsPending');
+      return { delivered, failed: [...failed] };
     },
 
     /** The reminder before the due time (audited; the owners' inbox is GET /tasks). */

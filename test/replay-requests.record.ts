@@ -8,7 +8,8 @@ import { temporalClient } from './support/services';
  * Re-records the joiner, mover and leaver histories replayed by test/replay-requests.test.ts:
  *   npm run -s build && npx jest --selectProjects integration --runInBand --testMatch '**\/test/replay-requests.record.ts'
  * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
- * new ones so running executions stay covered.
+ * new ones so running executions stay covered (file names carry the version: v3 and the leaver's
+ * v2 were recorded after ADR 121's one delivery activity per flow).
  */
 describe('record joiner, mover and leaver histories', () => {
   let stack: RequestStack;
@@ -19,13 +20,14 @@ describe('record joiner, mover and leaver histories', () => {
     api = http(stack);
     await people(stack.db, [
       { key: 'adm', roles: ['admin'] }, { key: 'boss' }, { key: 'mgr', manager: 'boss' }, { key: 'req', roles: ['requester'] }, { key: 'own' },
-      { key: 'mv', manager: 'mgr' }, { key: 'hr', roles: ['hr'] }, { key: 'lv', manager: 'mgr' },
+      { key: 'mv', manager: 'mgr' }, { key: 'hr', roles: ['hr'] }, { key: 'lv', manager: 'mgr' }, { key: 'lv2', manager: 'mgr' },
     ]);
     await seedSystem(stack.owner, 'ehr', ['own'], ['clinician', 'reader']);
     await seedRole(stack.owner, 'ehr-clinician', 'own', [['ehr', 'clinician']], [{ kind: 'manager' }, { kind: 'system_owner' }]);
     await seedRole(stack.owner, 'ehr-reader', 'own', [['ehr', 'reader']], [{ kind: 'manager' }]);
     await holdRole(stack.owner, 'mv', 'ehr-clinician');
     await holdRole(stack.owner, 'lv', 'ehr-reader');
+    await holdRole(stack.owner, 'lv2', 'ehr-reader');
   });
   afterAll(() => stack?.stop());
 
@@ -52,7 +54,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'joiner-completed-v2.json');
+    await save(body.workflowId, 'joiner-completed-v3.json');
   });
 
   it('mover: escalated approval, grant and revoke tasks, org change', async () => {
@@ -65,7 +67,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'mover-completed-v2.json');
+    await save(body.workflowId, 'mover-completed-v3.json');
   });
 
   it('leaver: brought forward, one revoke task attested, access revoked', async () => {
@@ -75,6 +77,14 @@ describe('record joiner, mover and leaver histories', () => {
     const running = await api.waitStatus(body.id, 'deprovisioning');
     await api.post(`/api/v1/tasks/${running.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'leaver-completed.json');
+    await save(body.workflowId, 'leaver-completed-v2.json');
+  });
+
+  it('leaver: effective at once (begin and effective in one activity), one revoke task attested', async () => {
+    const { body } = await api.post('/api/v1/requests/leaver', 'hr', { identity: 'lv2', reason: 'involuntary' });
+    const running = await api.waitStatus(body.id, 'deprovisioning');
+    await api.post(`/api/v1/tasks/${running.tasks[0].id}/complete`, 'own', { note: 'done' });
+    await api.waitStatus(body.id, 'completed');
+    await save(body.workflowId, 'leaver-immediate-v2.json');
   });
 });

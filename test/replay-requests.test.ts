@@ -8,8 +8,12 @@ import { DeterminismViolationError } from '@temporalio/workflow';
  * Replays committed joiner, mover and leaver histories (test/histories, re-recorded by
  * test/replay-requests.record.ts) against today's workflow code, plus a negative control.
  */
-// *-completed.json predate the one task path (issue 10); *-v2.json and leaver-completed.json were recorded after it.
-describe.each(['joiner-completed.json', 'mover-completed.json', 'joiner-completed-v2.json', 'mover-completed-v2.json', 'leaver-completed.json'])('replay %s', (file) => {
+// *-completed.json predate the one task path (issue 10); *-v2.json and leaver-completed.json were recorded after it;
+// *-v3.json and leaver-*-v2.json after ADR 121 (one delivery activity per flow, an immediate leaver's begin folded).
+describe.each([
+  'joiner-completed.json', 'mover-completed.json', 'joiner-completed-v2.json', 'mover-completed-v2.json', 'leaver-completed.json',
+  'joiner-completed-v3.json', 'mover-completed-v3.json', 'leaver-completed-v2.json', 'leaver-immediate-v2.json',
+])('replay %s', (file) => {
   const raw = JSON.parse(readFileSync(join(__dirname, 'histories', file), 'utf8'));
   const history = historyFromJSON(raw);
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaverActivities } from '../activities/leaver.activities';
 import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
@@ -11,6 +11,9 @@ const acts = proxyActivities<LeaverActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
+
+/** The patch marker of begin + effective in one activity (ADR 121). */
+export const FOLD_EFFECTIVE_PATCH = 'leaver-begin-effective';
 
 /**
  * Leaver: effective-dated (sleeps until effectiveAt; HR may cancel or bring it forward through
@@ -41,20 +44,24 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
 
   if (!input.resume) {
     // The database is the authority: a start re-driven after this leaver closed finds it closed.
-    const begun = await acts.beginLeaver({ requestId: input.requestId });
-    if (begun.status !== 'scheduled') return finish(begun.status === 'completed' ? 'completed' : 'cancelled', begun.outcome ?? begun.status);
+    // Since ADR 121 an immediate leaver is made effective in the same activity (patch marker).
+    const folded = patched(FOLD_EFFECTIVE_PATCH);
+    const begun = folded
+      ? await acts.beginLeaverIfEffective({ requestId: input.requestId, urgent, effectiveAt: state.effectiveAt })
+      : { ...(await acts.beginLeaver({ requestId: input.requestId })), plan: null };
+    if (begun.status !== 'scheduled' && !begun.plan) return finish(begun.status === 'completed' ? 'completed' : 'cancelled', begun.outcome ?? begun.status);
     if (!urgent && Date.parse(begun.effectiveAt) < Date.parse(state.effectiveAt)) state.effectiveAt = begun.effectiveAt;
 
     // Effective-dated: sleep until effectiveAt, waking for a cancel or a bring-forward.
-    while (state.status === 'scheduled') {
+    while (state.status === 'scheduled' && !begun.plan) {
       const wait = Date.parse(state.effectiveAt) - Date.now();
       if (wait <= 0) break;
       const seen = changed;
       await condition(() => changed !== seen, wait);
     }
-    if (state.status === 'cancelled') return finish('cancelled', 'cancelled');
+    if (state.status === 'cancelled' && !begun.plan) return finish('cancelled', 'cancelled');
 
-    const plan = await acts.makeLeaverEffective({ requestId: input.requestId, urgent });
+    const plan = begun.plan ?? (await acts.makeLeaverEffective({ requestId: input.requestId, urgent }));
     if (plan.status === 'cancelled') return finish('cancelled', 'cancelled');
     setStatus('deprovisioning');
     state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));

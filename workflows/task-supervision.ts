@@ -1,4 +1,4 @@
-import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities/tasks.activities';
 import type { TaskStatus } from '../libs/domain/request-types';
 import { durationToMs } from '../libs/domain/sla';
@@ -29,18 +29,31 @@ const acts = proxyActivities<Pick<TaskActivities, 'remindTask' | 'escalateTask' 
 
 export const deadlineRules: (t: TaskTiming) => TaskDeadlineRules = taskDeadlineRules;
 
+/** The patch marker of one delivery activity per flow (ADR 121); executions without it deliver per task. */
+export const BATCH_DELIVERY_PATCH = 'ticket-batch-delivery';
+
 /**
  * Starts the delivery of every task's ticket through its system's channel. No attempt limit: a
  * helpdesk down for hours still gets its ticket while the escalations run; permanent failures are
  * non-retryable by type. Each attempt is audited by the activity. Resolves when all settled.
+ * Since ADR 121 one activity delivers the flow's tickets (`deliverTaskTickets`, heartbeating what
+ * settled so a new worker resumes where a killed one stopped); executions started before it
+ * replay their one activity per task.
  */
 export function deliverTickets(tasks: SupervisedTask[], timing: TaskTiming): Promise<unknown> {
   const deliveryMs = durationToMs(timing.deliveryTimeout);
-  const delivery = proxyActivities<Pick<TaskActivities, 'deliverTaskTicket'>>({
-    startToCloseTimeout: deliveryMs,
-    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-  });
+  const retry = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '2 minutes' };
   const webhookTimeoutMs = Math.floor((deliveryMs * 2) / 3);
+  if (tasks.length === 0) return Promise.resolve([]);
+  if (patched(BATCH_DELIVERY_PATCH)) {
+    // The tickets go in parallel, so one attempt takes about one ticket's time; a worker killed
+    // mid-batch is noticed after one delivery timeout without a heartbeat, as a per-task activity was.
+    const batch = proxyActivities<Pick<TaskActivities, 'deliverTaskTickets'>>({
+      startToCloseTimeout: deliveryMs * 2, heartbeatTimeout: deliveryMs, retry,
+    });
+    return Promise.allSettled([batch.deliverTaskTickets({ taskIds: tasks.map((t) => t.taskId), webhookTimeoutMs })]);
+  }
+  const delivery = proxyActivities<Pick<TaskActivities, 'deliverTaskTicket'>>({ startToCloseTimeout: deliveryMs, retry });
   return Promise.allSettled(tasks.map((t) => delivery.deliverTaskTicket({ taskId: t.taskId, webhookTimeoutMs })));
 }
 
