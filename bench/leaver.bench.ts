@@ -13,7 +13,7 @@ import { BenchHelpdesk, BenchSmtp } from './leaver-receivers';
 import { runFloor, runFloorWithoutPragmas } from './floor/floor.bench';
 import { engineRows } from './floor/engine-rows';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { benchCheckpointEnv, buildWorkflowBundle, mb, percentile, type BenchResult, type BenchServices } from './support';
+import { benchCheckpointEnv, buildWorkflowBundle, tuningEnv, mb, percentile, type BenchResult, type BenchServices } from './support';
 
 const SECRET = 'bench-ticket-secret-0123456789';
 const SYSTEMS = 12;
@@ -58,7 +58,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     OIDC_CLIENT_ROLES: 'hr-system:hr', SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: apiUrl,
     TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
     ...(process.env.BENCH_DATABASE_POOL_MAX ? { DATABASE_POOL_MAX: process.env.BENCH_DATABASE_POOL_MAX } : {}),
-    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...tuningEnv(),
   };
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;

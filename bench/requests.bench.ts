@@ -5,7 +5,7 @@ import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { freePort } from '../libs/devstack/ports';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { benchCheckpointEnv, buildWorkflowBundle, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
+import { benchCheckpointEnv, buildWorkflowBundle, tuningEnv, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
 
 const RATE = Number(process.env.BENCH_REQUESTS_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_REQUESTS_SECONDS ?? 60);
@@ -49,6 +49,7 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
       TEMPORAL_TASK_QUEUE: `bench-${db.name}`, WORKFLOW_BUNDLE: buildWorkflowBundle(services, db.name), DATA_DIR: services.dataDir,
       OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
       SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
+      ...tuningEnv(),
     };
     // BENCH_CPU_PROF=<dir> is a diagnostic knob: both processes write V8 CPU profiles there.
     const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

@@ -9,6 +9,7 @@ import { freePort } from '../libs/devstack/ports';
 import { startTemporalDevServer } from '../libs/devstack/temporal-server';
 import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { findTemporalCli } from '../libs/temporal/cli-binary';
+import { WORKER_TUNING_ENV } from '../libs/temporal/worker-tuning';
 
 /** Real services for benchmarks: a fresh embedded PostgreSQL and Temporal dev server, like the tests. */
 export interface BenchServices {
@@ -73,6 +74,11 @@ export function buildWorkflowBundle(services: BenchServices, name: string): stri
   return bundle;
 }
 
+/** The worker tuning variables (libs/temporal/worker-tuning.ts) set for this bench run, passed on to every worker it starts. */
+export function tuningEnv(): Record<string, string> {
+  return Object.fromEntries(WORKER_TUNING_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+}
+
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
   const i = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
@@ -106,6 +112,6 @@ export function productionEnv(o: {
     TEMPORAL_ADDRESS: o.services.temporalAddress, TEMPORAL_TASK_QUEUE: `${o.queue}-${o.db.name}`, WORKFLOW_BUNDLE: o.bundle,
     OIDC_ISSUER: o.issuer, OIDC_AUDIENCE: 'jml-api', OIDC_CLIENT_ID: DEV_WEB_CLIENT.clientId, OIDC_CLIENT_SECRET: DEV_WEB_CLIENT.clientSecret,
     SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: o.apiUrl, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
-    ...benchCheckpointEnv(o.services.dataDir, o.db.name), ...o.extra,
+    ...benchCheckpointEnv(o.services.dataDir, o.db.name), ...tuningEnv(), ...o.extra,
   };
 }

@@ -5,7 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startTemporalDevServer } from '../../libs/devstack/temporal-server';
 import { freePort } from '../../libs/devstack/ports';
 import { startServiceProcess } from '../processes';
-import type { BenchServices } from '../support';
+import { tuningEnv, type BenchServices } from '../support';
 
 export interface FloorResult { n: number; systems: number; ms: number; peakRss: number }
 
@@ -30,7 +30,7 @@ export async function runFloor(services: BenchServices, n: number, systems: numb
   const taskQueue = `bench-floor-${Math.random().toString(36).slice(2, 10)}`;
   const worker = await startServiceProcess('floor-worker', {
     TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: await floorBundle(services.dataDir),
-    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...tuningEnv(),
   });
   const connection = await Connection.connect({ address: temporalAddress });
   try {

@@ -1,11 +1,11 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { workerOptions } from '../../libs/temporal/worker-tuning';
+import { tuningFromEnv, workerOptions } from '../../libs/temporal/worker-tuning';
 import { floorActivities } from './floor-activities';
 
 /**
  * The engine floor's worker process: the production worker's options (libs/temporal/worker-tuning.ts)
  * and no-op activities. Env: TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE (the floor
- * workflow, bundled by floor.bench.ts), WORKER_MAX_CACHED_WORKFLOWS. Sends `ready` over IPC like the
+ * workflow, bundled by floor.bench.ts), the WORKER_* tuning variables. Sends `ready` over IPC like the
  * service processes (bench/processes.ts).
  */
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     taskQueue: process.env.TEMPORAL_TASK_QUEUE!,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE! },
     activities: floorActivities,
-    ...workerOptions({ maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 200) }),
+    ...workerOptions(tuningFromEnv(process.env)),
   });
   process.once('SIGTERM', () => worker.shutdown());
   process.send?.({ type: 'ready', component: 'floor-worker' });

@@ -59,6 +59,9 @@ const schema = z.object({
   TEMPORAL_CLI: z.string().min(1).optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(200),
+  /** Activity and workflow-task slots of the worker, sized for 2 cores (ADR 122; the SDK's defaults are 100 and 40). */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(10),
   OIDC_ISSUER: url.optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -146,6 +149,9 @@ export interface Config {
     workflowBundle: string | undefined;
     /** Workflows the worker keeps in memory (LRU); an evicted one is replayed from history when it next wakes. */
     maxCachedWorkflows?: number;
+    /** Activity and workflow-task slots (ADR 122). */
+    maxConcurrentActivities?: number;
+    maxConcurrentWorkflowTasks?: number;
   };
   oidc: {
     issuer: string | undefined;
@@ -290,6 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: c.TEMPORAL_CLI,
       workflowBundle: c.WORKFLOW_BUNDLE,
       maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },
     oidc: {
       issuer: c.OIDC_ISSUER ?? (devIdp ? `http://localhost:${c.DEV_IDP_PORT}` : undefined),

@@ -8,11 +8,36 @@ import type { WorkerOptions } from '@temporalio/worker';
 export interface WorkerTuning {
   /** Workflows kept in memory (LRU); an evicted one is replayed from history when it next wakes. */
   maxCachedWorkflows?: number;
+  /** Activities running at once (default 20): each holds its inputs, an ORM fork and a pool wait. */
+  maxConcurrentActivities?: number;
+  /** Workflow tasks in flight (default 10): one workflow thread runs them, more only queue in memory. */
+  maxConcurrentWorkflowTasks?: number;
 }
 
+/** Environment names of the tuning, for processes started with an explicit environment (bench/). */
+export const WORKER_TUNING_ENV = ['WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'] as const;
+
 export function workerOptions(t: WorkerTuning): Partial<WorkerOptions> {
+  const activities = t.maxConcurrentActivities ?? 20;
+  const workflowTasks = t.maxConcurrentWorkflowTasks ?? 10;
   return {
     // The SDK's default scales with the heap limit (thousands): 1,000 waiting leavers then cost ~1 GB.
     maxCachedWorkflows: t.maxCachedWorkflows,
+    // The SDK's defaults (100 activities, 40 workflow tasks, 10 pollers each) suit a many-core host;
+    // on 2 cores they only let work queue inside the process (memory) instead of in Temporal.
+    maxConcurrentActivityTaskExecutions: activities,
+    maxConcurrentWorkflowTaskExecutions: workflowTasks,
+    maxConcurrentActivityTaskPolls: Math.min(4, activities),
+    maxConcurrentWorkflowTaskPolls: Math.max(2, Math.min(4, workflowTasks)),
+  };
+}
+
+/** The tuning from the environment (the floor worker's; the service reads it through its config). */
+export function tuningFromEnv(env: NodeJS.ProcessEnv): WorkerTuning {
+  const n = (v: string | undefined) => (v ? Number(v) : undefined);
+  return {
+    maxCachedWorkflows: n(env.WORKER_MAX_CACHED_WORKFLOWS) ?? 200,
+    maxConcurrentActivities: n(env.WORKER_MAX_CONCURRENT_ACTIVITIES),
+    maxConcurrentWorkflowTasks: n(env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS),
   };
 }

@@ -33,7 +33,11 @@ export async function createTemporalWorker(
       taskQueue: config.temporal.taskQueue,
       activities: createActivities(deps),
       ...workflowSource(config),
-      ...workerOptions({ maxCachedWorkflows: config.temporal.maxCachedWorkflows }),
+      ...workerOptions({
+        maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        maxConcurrentActivities: config.temporal.maxConcurrentActivities,
+        maxConcurrentWorkflowTasks: config.temporal.maxConcurrentWorkflowTasks,
+      }),
       ...(tracing ? workerTracingOptions(tracing) : {}),
       ...overrides,
     });
