@@ -36,8 +36,10 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   // The scaling row's smaller bursts (the mass burst is its last point); BENCH_LEAVER_SCALING= (empty) skips them.
   const scaling = (process.env.BENCH_LEAVER_SCALING ?? '100,300').split(',').filter(Boolean).map(Number);
   // The engine floor first, alone on the machine: the same burst of the leaver's shape, no-op activities.
-  const floor = await runFloor(services, mass, SYSTEMS);
-  const floorBaseline = process.env.BENCH_FLOOR_BASELINE ? await runFloorWithoutPragmas(services, mass, SYSTEMS) : null;
+  // Diagnostics: BENCH_FLOOR_PER_TASK adds the shape before ADR 121, BENCH_FLOOR_BASELINE the floor without ADR 120's pragmas.
+  const floor = await runFloor(services, mass, SYSTEMS, 'batch');
+  const floorPerTask = process.env.BENCH_FLOOR_PER_TASK ? await runFloor(services, mass, SYSTEMS, 'per-task') : null;
+  const floorBaseline = process.env.BENCH_FLOOR_BASELINE ? await runFloorWithoutPragmas(services, mass, SYSTEMS, 'batch') : null;
   const db = await services.freshDatabase();
   const owner = new Client({ connectionString: db.ownerUrl });
   await owner.connect();
@@ -162,7 +164,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
         { measure: `mass leaver: ${mass.toLocaleString('en')} x ${SYSTEMS} in one burst, all ${expectedTickets.toLocaleString('en')} tickets delivered`, result: Number.isNaN(allMs) ? `${arrived}/${expectedTickets} by timeout` : s(allMs), goal: '<= 120 s', met: allMs <= 120_000 ? 'yes' : 'no', notes: `${mass} POSTs accepted in ${s(acceptedMs)} (64 in flight); last leaver effective (tasks written) at ${phase.effective_s?.toFixed(1)} s; task written to delivery recorded p50 ${phase.p50_s?.toFixed(2)} s` },
         { measure: 'mass leaver: duplicate tickets', result: String(duplicates), goal: '0', met: duplicates === 0 ? 'yes' : 'no', notes: `helpdesk re-sends ${helpdesk.resends}, SMTP re-sends ${smtp.resends}, tasks with >1 ticket.delivered ${twice.rows[0].n}; bad signatures ${helpdesk.badSignatures}` },
         { measure: 'mass leaver: ledger rows', result: ledgerRows.toLocaleString('en'), goal: `${expectedLedger.toLocaleString('en')} (${LEDGER_ROWS_PER_LEAVER} per leaver)`, met: ledgerRows === expectedLedger ? 'yes' : 'no', notes: `${breakdown}; whole ledger (${allIds.rowCount} leavers) verifies: ${verified.valid} (${verified.rowsChecked} rows, ${s(verified.durationMs)})` },
-        ...engineRows({ floor, floorBaseline, mass, massMs: allMs, scaled, systems: SYSTEMS }),
+        ...engineRows({ floor, floorPerTask, floorBaseline, mass, massMs: allMs, scaled, systems: SYSTEMS }),
         { measure: 'mass leaver: worker peak RSS (every burst)', result: `${mb(workerPeak)} MB`, goal: '<= 400 MB', met: workerPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/worker/src/main.js, NODE_ENV=production, /proc VmRSS' },
         { measure: 'mass leaver: API peak RSS (every burst)', result: `${mb(apiPeak)} MB`, goal: '<= 400 MB', met: apiPeak <= 400 * 1024 * 1024 ? 'yes' : 'no', notes: 'dist/apps/api/src/main.js, NODE_ENV=production, /proc VmRSS' },
       ],

@@ -9,11 +9,11 @@ const MIDPOINT_PER_SECOND = 1301 / 60;
  * time over it, time per leaver at each burst size, and tickets per second beside midPoint's.
  */
 export function engineRows(o: {
-  floor: FloorResult; floorBaseline: FloorResult | null; mass: number; massMs: number;
+  floor: FloorResult; floorPerTask: FloorResult | null; floorBaseline: FloorResult | null; mass: number; massMs: number;
   scaled: { n: number; ms: number }[]; systems: number;
 }): Record<string, string>[] {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const { floor, floorBaseline } = o;
+  const { floor, floorPerTask, floorBaseline } = o;
   const ratio = o.massMs / floor.ms;
   const perLeaver = o.scaled.map((x) => `${x.n}: ${(x.ms / x.n).toFixed(1)} ms`).join(', ');
   const first = o.scaled[0];
@@ -21,9 +21,10 @@ export function engineRows(o: {
   const tps = (o.mass * o.systems) / (o.massMs / 1000);
   return [
     {
-      measure: `engine floor: ${floor.n.toLocaleString('en')} workflows of the leaver's shape (2 steps, ${floor.systems} parallel, close), no-op activities`,
+      measure: `engine floor: ${floor.n.toLocaleString('en')} workflows of the leaver's shape (begin+effective, one delivery of ${floor.systems} tickets, close), no-op activities`,
       result: s(floor.ms), goal: 'reported', met: '-',
       notes: `same dev server (WAL, synchronous=normal) and worker options as the product; floor worker peak RSS ${mb(floor.peakRss)} MB` +
+        (floorPerTask ? `; the shape before ADR 121 (begin, effective, ${floor.systems} deliveries, close): ${s(floorPerTask.ms)} (${(floorPerTask.ms / floor.ms).toFixed(2)}x)` : '') +
         (floorBaseline ? `; without the SQLite pragmas: ${s(floorBaseline.ms)} (${(floorBaseline.ms / floor.ms).toFixed(2)}x)` : ''),
     },
     { measure: 'mass leaver over its engine floor', result: `${ratio.toFixed(2)}x`, goal: 'towards 1', met: '-', notes: `${s(o.massMs)} / ${s(floor.ms)}` },
