@@ -140,6 +140,12 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     const apiPeak = api.peakRss();
     const workerPeak = worker.peakRss();
 
+    // A ticket counts as delivered when it arrives; its delivery is recorded (delivered_at, ticket.delivered)
+    // just after. The ledger is checked once every arrival is recorded (or after 60 s, and then it shows).
+    for (const until = Date.now() + 60_000; Date.now() < until; await sleep(250)) {
+      const [r] = (await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM task WHERE request_id = ANY($1::uuid[]) AND delivered_at IS NOT NULL', [massIds])).rows;
+      if (r.n >= expectedTickets) break;
+    }
     const allIds = await owner.query<{ id: string }>(`SELECT id FROM request WHERE kind = 'leaver'`);
     const ledger = await owner.query<{ action: string; n: number }>(
       `SELECT action, count(*)::int AS n FROM audit_event WHERE request_id = ANY($1::text[]) GROUP BY action ORDER BY action`, [massIds]);
