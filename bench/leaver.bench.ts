@@ -15,11 +15,11 @@ import { engineRows } from './floor/engine-rows';
 import { startServiceProcess, type ServiceProcess } from './processes';
 import { benchCheckpointEnv, buildWorkflowBundle, tuningEnv, mb, percentile, type BenchResult, type BenchServices } from './support';
 
-const SECRET = 'bench-ticket-secret-0123456789';
-const SYSTEMS = 12;
+export const SECRET = 'bench-ticket-secret-0123456789';
+export const SYSTEMS = 12;
 /** What one leaver writes to the ledger up to its last ticket (workflows/leaver.workflow.ts, activities/leaver.activities.ts):
  *  request.created; identity.terminated, task.created x systems, leaver.effective; ticket.delivered x systems. */
-const LEDGER_ROWS_PER_LEAVER = 1 + 1 + SYSTEMS + 1 + SYSTEMS;
+export const LEDGER_ROWS_PER_LEAVER = 1 + 1 + SYSTEMS + 1 + SYSTEMS;
 
 interface DeliveredTask { id: string; channel: string; delivered_at: Date | null }
 
@@ -187,10 +187,10 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   }
 }
 
-const identityKey = (i: number) => `B${String(i).padStart(5, '0')}`;
+export const identityKey = (i: number) => `B${String(i).padStart(5, '0')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function pool<T, R>(items: T[], width: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], width: number, fn: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: width }, async () => {
@@ -203,7 +203,7 @@ async function pool<T, R>(items: T[], width: number, fn: (x: T) => Promise<R>): 
 }
 
 /** 12 systems (webhook, email, queue in turn), one owner, and `n` identities each holding one imported role over all 12. */
-async function seed(owner: Client, helpdeskUrl: string, n: number): Promise<void> {
+export async function seed(owner: Client, helpdeskUrl: string, n: number): Promise<void> {
   await owner.query(`INSERT INTO identity (key, username, name) VALUES ('bench-owner', 'bench-owner', 'Bench Owner')`);
   const entitlements: { system: string; entitlement: string }[] = [];
   for (let i = 1; i <= SYSTEMS; i++) {

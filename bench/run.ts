@@ -8,6 +8,7 @@ import * as leaver from './leaver.bench';
 import * as evidence from './evidence.bench';
 import * as evidenceCampaign from './evidence-campaign.bench';
 import * as certification from './certification.bench';
+import * as scaleout from './scaleout.bench';
 import { startBenchServices, type BenchResult, type BenchServices } from './support';
 
 /**
@@ -25,6 +26,7 @@ const benches: Bench[] = [
   { name: 'evidence', run: (s) => evidence.run(s) },
   { name: 'evidence-campaign', run: (s) => evidenceCampaign.run(s) },
   { name: 'certification', run: (s) => certification.run(s) },
+  { name: 'scaleout', run: (s) => scaleout.run(s) },
 ];
 
 async function main(): Promise<void> {
