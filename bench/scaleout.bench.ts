@@ -5,7 +5,7 @@ import { verifyLedger } from '../libs/audit/chain';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { integrationToken } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
-import { startTemporalOnPostgres } from '../libs/devstack/temporal-postgres';
+import { registerNamespace, startTemporalOnPostgres } from '../libs/devstack/temporal-postgres';
 import { ormOptions } from '../libs/persistence/orm-options';
 import { ticketMessageId } from '../libs/tickets/email';
 import { ticketIdempotencyKey } from '../libs/tickets/ticket';
@@ -96,6 +96,10 @@ async function burst(services: BenchServices, t: Topology, leavers: number): Pro
     services, db, issuer, apiUrl: apiUrls[0], queue: 'scaleout', bundle: buildWorkflowBundle(services, db.name),
     extra: { TEMPORAL_ADDRESS: t.temporalAddress, TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, OIDC_CLIENT_ROLES: 'hr-system:hr' },
   });
+  // Leaver workflow ids name the identity (leaver-B00000): each run on a shared server gets its own namespace.
+  const namespace = t.temporalAddress === services.temporalAddress ? 'default' : `scaleout-${db.name}`;
+  if (namespace !== 'default') await registerNamespace(t.temporalAddress, namespace);
+  env.TEMPORAL_NAMESPACE = namespace;
   const procs: ServiceProcess[] = [];
   try {
     const workers: ServiceProcess[] = [];

@@ -115,7 +115,7 @@ const DYNAMIC_CONFIG = `system.forceSearchAttributesCacheRefreshOnRead:
 `;
 
 /** Registers `default` (3 days' retention, as auto-setup) and the search attributes; both idempotent. */
-async function registerNamespace(address: string, namespace: string): Promise<void> {
+export async function registerNamespace(address: string, namespace: string): Promise<void> {
   const conn = await Connection.connect({ address });
   try {
     await conn.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') }).catch((err: Error) => {
