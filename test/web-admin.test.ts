@@ -135,4 +135,55 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     await expectText(table, 'Mo Mover');
     await expectText(table, 'Imported from the old records');
   });
+
+  it('an admin checks a campaign before launch (pre-flight shown), launches it, reads its report and CSV; schedules are listed, created and deleted', async () => {
+    const ada = await as('adm', '/campaigns/start');
+    const form = ada.getByRole('form', { name: 'Start a campaign' });
+    await form.getByRole('textbox', { name: 'Campaign name' }).fill('Spring manager review');
+    await form.getByRole('combobox', { name: 'Reviewer when nobody else can' }).fill('Ada');
+    await ada.getByRole('option', { name: /Ada Admin \(adm\)/ }).click();
+    const launch = form.getByRole('button', { name: 'Launch campaign' });
+    expect(await launch.isDisabled()).toBe(true);
+    await form.getByRole('button', { name: 'Check before launch' }).click();
+    const preflight = form.getByRole('region', { name: 'Before launch' });
+    await expectText(preflight, 'It can start.');
+    await expectText(preflight, 'items to review');
+    await expectText(preflight.getByRole('list', { name: 'Items per reviewer' }), 'mgr:');
+    expect(await seriousViolations(ada)).toEqual([]);
+    await screenshot(ada, 'campaigns-start-preflight');
+    // Nothing started by the check.
+    expect((await api.get('/api/v1/certifications', 'adm')).body.items).toEqual([]);
+    await launch.click();
+    await expectText(form, 'Launched');
+    await form.getByRole('link', { name: 'Open its report' }).click();
+    const json = ada.getByLabel('Campaign report (JSON)');
+    await expectText(json, 'Spring manager review');
+    const csv = await ada.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    const res = await ada.request.get(csv as string);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/csv/);
+    await screenshot(ada, 'campaigns-report');
+
+    await ada.getByRole('tab', { name: 'Recurring campaigns' }).click();
+    await expectText(ada.getByRole('main'), 'No recurring campaigns');
+    const sched = ada.getByRole('form', { name: 'New schedule' });
+    await sched.getByRole('textbox', { name: 'Schedule name' }).fill('Quarterly');
+    await sched.getByRole('textbox', { name: 'Campaign name' }).fill('Quarterly manager review');
+    await sched.getByRole('combobox', { name: 'Reviewer when nobody else can' }).fill('Ada');
+    await ada.getByRole('option', { name: /Ada Admin \(adm\)/ }).click();
+    await sched.getByRole('button', { name: 'Create schedule' }).click();
+    await expectText(sched, 'Schedule created');
+    const table = ada.getByRole('table', { name: 'Schedules' });
+    await expectText(table, 'every 90d');
+    expect(await seriousViolations(ada)).toEqual([]);
+    await screenshot(ada, 'campaigns-schedules');
+    await table.getByRole('button', { name: 'Delete schedule Quarterly' }).click();
+    await expectText(ada.getByRole('main'), 'No recurring campaigns');
+    expect((await api.get('/api/v1/certification-schedules', 'adm')).body.items).toEqual([]);
+
+    // An auditor reads the reports, and is offered neither launching nor schedules.
+    const audra = await as('aud', '/campaigns');
+    await expectText(audra.getByRole('table', { name: 'Campaigns' }), 'Spring manager review');
+    expect(await audra.getByRole('tab').allTextContents()).toEqual(['Campaigns and reports']);
+  });
 });

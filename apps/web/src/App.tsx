@@ -20,6 +20,7 @@ const HrPage = lazy(() => import('./pages/hr/HrPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const CatalogPage = lazy(() => import('./pages/catalog/CatalogPage'));
 const ReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
+const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -70,6 +71,9 @@ function SignedIn() {
             <Route path="/hr" element={<HrPage />} />
             <Route path="/reviews" element={<ReviewsPage />} />
             <Route path="/reviews/:id" element={<ReviewsPage />} />
+            <Route path="/campaigns" element={<CampaignsPage />} />
+            <Route path="/campaigns/:tab" element={<CampaignsPage />} />
+            <Route path="/campaigns/:tab/:id" element={<CampaignsPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/audit/:tab" element={<AuditPage />} />
             <Route path="/catalog" element={<CatalogPage />} />

@@ -18,6 +18,7 @@ export const NAV: NavItem[] = [
   { to: '/requests/new', label: 'New request', roles: ['requester', 'admin'] },
   { to: '/hr', label: 'HR: leavers', roles: ['hr', 'admin'] },
   { to: '/reviews', label: 'Access reviews' },
+  { to: '/campaigns', label: 'Campaigns', roles: ['admin', 'auditor'] },
   { to: '/audit', label: 'Audit', roles: ['auditor', 'admin'] },
   { to: '/catalog', label: 'Catalog' },
 ];
