@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { holdRole, http, people, seedRole, seedSystem, until } from './requests-fixture';
+import { holdRole, http, people, seedRole, seedSodRule, seedSystem, until } from './requests-fixture';
 import { expectText, launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
 
 /**
@@ -45,6 +45,7 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     await seedSystem(stack.owner, 'ehr', ['own'], ['clinician', 'prescriber']);
     await seedRole(stack.owner, 'ehr-clinician', 'own', [['ehr', 'clinician']], [{ kind: 'manager' }]);
     await seedRole(stack.owner, 'ehr-prescriber', 'own', [['ehr', 'prescriber']], [{ kind: 'manager' }]);
+    await seedSodRule(stack.owner, 'pay-vs-approve', 'require_dual_approval', ['fin-payer', 'fin-approver']);
     await holdRole(stack.owner, 'mov1', 'ehr-clinician');
     await holdRole(stack.owner, 'old1', 'ehr-clinician');
     // Olive has held her access since January; Mo only since June.
@@ -185,5 +186,16 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     const audra = await as('aud', '/campaigns');
     await expectText(audra.getByRole('table', { name: 'Campaigns' }), 'Spring manager review');
     expect(await audra.getByRole('tab').allTextContents()).toEqual(['Campaigns and reports']);
+  });
+
+  it('an admin retires a conflict rule from the catalog; an auditor reads the rules without the action', async () => {
+    const audra = await as('aud', '/catalog/sod-rules');
+    await expectText(audra.getByRole('table', { name: 'Separation-of-duties rules' }), 'pay-vs-approve');
+    expect(await audra.getByRole('button', { name: /Retire rule/ }).count()).toBe(0);
+    const ada = await as('adm', '/catalog/sod-rules');
+    const row = ada.getByRole('row').filter({ hasText: 'pay-vs-approve' });
+    await row.getByRole('button', { name: 'Retire rule pay-vs-approve' }).click();
+    await expectText(row, 'Retired');
+    expect((await api.get('/api/v1/sod-rules/pay-vs-approve', 'adm')).body.status).toBe('retired');
   });
 });

@@ -1,9 +1,10 @@
-import { Chip, Link } from '@mui/material';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Chip, Link } from '@mui/material';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { api, problemText, unwrap, type Schemas } from '../../api/client';
 import { DataTable, type Column } from '../../components/DataTable';
 import { useRoles, useSystems, type Role, type System } from '../../lib/catalog';
+import { hasRole, useMe } from '../../lib/me';
 import { CHANNEL_WORDS, RISK_WORDS, words } from '../../lib/words';
 
 type SodRule = Schemas['SodRulePage']['items'][number];
@@ -55,8 +56,27 @@ export function RolesList() {
   return <DataTable query={roles} what="roles" label="Roles" rows={roles.data ?? []} rowKey={(r) => r.key} columns={ROLE_COLUMNS} empty="No roles in the catalog yet." />;
 }
 
+/** Admin only: retire a rule in force (it stops applying; the rule and its history stay readable). */
+function RetireRule({ rule }: { rule: SodRule }) {
+  const qc = useQueryClient();
+  const retire = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/v1/sod-rules/{key}', { params: { path: { key: rule.key } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['sod-rules'] }),
+  });
+  if (rule.status === 'retired') return null;
+  return (
+    <>
+      <Button size="small" color="error" variant="outlined" disabled={retire.isPending} onClick={() => retire.mutate()} aria-label={`Retire rule ${rule.key}`}>
+        Retire
+      </Button>
+      {retire.isError && <Alert severity="error">{problemText(retire.error)}</Alert>}
+    </>
+  );
+}
+
 export function SodRulesList() {
-  const rules = useQuery({ queryKey: ['sod-rules'], queryFn: () => unwrap(api.GET('/api/v1/sod-rules', { params: { query: { limit: 500 } } })) });
+  const admin = hasRole(useMe(), 'admin');
+  const rules = useQuery({ queryKey: ['sod-rules'], queryFn: () => unwrap(api.GET('/api/v1/sod-rules', { params: { query: { limit: 500, status: 'all' } } })) });
   return (
     <DataTable
       query={rules}
@@ -64,7 +84,7 @@ export function SodRulesList() {
       label="Separation-of-duties rules"
       rows={rules.data?.items ?? []}
       rowKey={(r) => r.key}
-      columns={SOD_COLUMNS}
+      columns={admin ? [...SOD_COLUMNS, { header: 'Actions', cell: (r) => <RetireRule rule={r} /> }] : SOD_COLUMNS}
       empty="No separation-of-duties rules yet."
     />
   );
