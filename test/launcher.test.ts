@@ -1,13 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Client as PgClient } from 'pg';
+import { join } from 'node:path';
 import { personTokens, integrationToken } from '../libs/auth/dev-tokens';
-import { freePort } from '../libs/devstack/ports';
-import { createIdentity } from './support/auth';
-import { grantImported, seedSystems, until } from './support/leaver-fixtures';
-import { services } from './support/services';
+import { until } from './support/leaver-fixtures';
+import { launcherEnv, launchStack, ownerClient, removeLauncherData, seedQueueLeavers } from './support/launcher';
 
 /**
  * `npm start`'s launcher (the compiled `dist/libs/devstack/start.js`, exactly what `npm start`
@@ -19,50 +15,12 @@ describe('npm start launcher', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const [port, pg, temporal, ui, idp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    env = {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      EMBEDDED_PG_PORT: String(pg),
-      TEMPORAL_PORT: String(temporal),
-      TEMPORAL_UI_PORT: String(ui),
-      DEV_IDP_PORT: String(idp),
-      TEMPORAL_CLI: services().temporalCli,
-    };
-    for (const k of ['DATABASE_URL', 'DATABASE_MIGRATION_URL', 'TEMPORAL_ADDRESS', 'OIDC_ISSUER']) delete env[k];
+    env = await launcherEnv(dataDir);
   });
 
-  afterAll(() => {
-    // mkdtemp makes DATA_DIR 0700: as root, the postgres user cannot reach it and the data lives
-    // under /var/tmp/jml-governance (ADR 080), named by postgres.location. Remove both.
-    const moved = join(dataDir, 'postgres.location');
-    if (existsSync(moved)) rmSync(dirname(readFileSync(moved, 'utf8').trim()), { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => removeLauncherData(dataDir));
 
-  function launch(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; running: Promise<void>; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist/libs/devstack/start.js')], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const running = new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (out.includes('JML governance service is running')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 100);
-      void exited.then((code) => {
-        clearInterval(timer);
-        reject(new Error(`launcher exited (${code}) before it was running:\n${out}`));
-      });
-    });
-    return { child, output: () => out, running, exited };
-  }
+  const launch = (extraEnv: NodeJS.ProcessEnv = {}) => launchStack({ ...env, ...extraEnv });
 
   async function get(path: string, port = env.PORT): Promise<{ status: number; body: string }> {
     const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -105,18 +63,10 @@ describe('npm start launcher', () => {
     const stack = launch({ LAUNCHER_RESTART_BACKOFF: '300ms', LAUNCHER_MAX_RESTARTS: '1', LAUNCHER_RESTART_WINDOW: '10m', LEAVER_RECONCILE_INTERVAL: '1s' });
     await stack.running;
     const issuer = `http://localhost:${env.DEV_IDP_PORT}`;
-    const dbUrl = `postgres://postgres:jml-dev-owner@127.0.0.1:${env.EMBEDDED_PG_PORT}/jml`;
-    const owner = new PgClient({ connectionString: dbUrl });
-    // The stack stops PostgreSQL at the end of this test: its goodbye is expected, not an error.
-    owner.on('error', () => undefined);
-    await owner.connect();
+    const owner = await ownerClient(env.EMBEDDED_PG_PORT);
     try {
       // A leaver with one queue task, so the workflow waits on an owner's attestation.
-      const db = { name: 'jml', ownerUrl: dbUrl, serviceUrl: dbUrl, drop: async () => undefined };
-      await createIdentity(db, { key: 'own-l', name: 'Queue Owner', roles: ['system_owner'] });
-      await createIdentity(db, { key: 'L-RESTART', name: 'Leaver Restart' });
-      await seedSystems(owner, [{ key: 'qrestart', channel: 'queue', target: null, slaHours: 8, owners: ['own-l'] }]);
-      await grantImported(owner, 'role-restart', 'own-l', ['qrestart'], ['L-RESTART']);
+      await seedQueueLeavers(owner, env.EMBEDDED_PG_PORT, 'own-l', 'qrestart', ['L-RESTART']);
       const hr = `Bearer ${await integrationToken(issuer, 'hr-system')}`;
       const started = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/requests/leaver`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: hr }, body: JSON.stringify({ identity: 'L-RESTART', reason: 'voluntary' }),

@@ -27,6 +27,11 @@ const OWNER_PASSWORD = 'jml-dev-owner';
 const SERVICE_USER = 'jml_service';
 const SERVICE_PASSWORD = 'jml-dev-service';
 
+/** The schema owner's connection string of the embedded PostgreSQL on `port` (backup, restore). */
+export function embeddedOwnerUrl(port: number): string {
+  return `postgres://${OWNER}:${OWNER_PASSWORD}@127.0.0.1:${port}/${DB_NAME}`;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;

@@ -48,11 +48,23 @@ export class BadCheckpointDto {
   @ApiProperty({ description: 'forged, or the table no longer matches it, in words' }) reason!: string;
 }
 
+export class MissingRowsDto {
+  @ApiProperty({ description: 'first ledger seq of the gap (inclusive)', example: '120' }) fromSeq!: string;
+  @ApiProperty({ description: 'last ledger seq of the gap (inclusive)', example: '131' }) toSeq!: string;
+  @ApiProperty({ description: 'stored checkpoints that name a row of this gap' }) checkpoints!: number;
+  @ApiProperty({ format: 'date-time', description: 'when the newest of them was signed' }) lastCheckpointAt!: string;
+}
+
 export class CheckpointCheckDto {
   @ApiProperty({ description: 'stored signed checkpoints examined' }) checked!: number;
   @ApiProperty() valid!: boolean;
   @ApiProperty({ type: CheckpointRefDto, nullable: true, description: 'the newest genuine checkpoint that matches the table' }) latest!: CheckpointRefDto | null;
   @ApiProperty({ type: BadCheckpointDto, nullable: true }) firstBad!: BadCheckpointDto | null;
+  @ApiProperty({
+    type: [MissingRowsDto],
+    description: 'ledger rows that signed checkpoints prove existed and the table lacks, e.g. after a restore from an older backup (ADR 158); empty when none',
+  })
+  missingRows!: MissingRowsDto[];
 }
 
 export class VerifyResultDto {

@@ -1280,6 +1280,25 @@ export interface components {
             /** @description forged, or the table no longer matches it, in words */
             reason: string;
         };
+        MissingRowsDto: {
+            /**
+             * @description first ledger seq of the gap (inclusive)
+             * @example 120
+             */
+            fromSeq: string;
+            /**
+             * @description last ledger seq of the gap (inclusive)
+             * @example 131
+             */
+            toSeq: string;
+            /** @description stored checkpoints that name a row of this gap */
+            checkpoints: number;
+            /**
+             * Format: date-time
+             * @description when the newest of them was signed
+             */
+            lastCheckpointAt: string;
+        };
         CheckpointCheckDto: {
             /** @description stored signed checkpoints examined */
             checked: number;
@@ -1287,6 +1306,8 @@ export interface components {
             /** @description the newest genuine checkpoint that matches the table */
             latest: components["schemas"]["CheckpointRefDto"] | null;
             firstBad: components["schemas"]["BadCheckpointDto"] | null;
+            /** @description ledger rows that signed checkpoints prove existed and the table lacks, e.g. after a restore from an older backup (ADR 158); empty when none */
+            missingRows: components["schemas"]["MissingRowsDto"][];
         };
         VerifyResultDto: {
             /** @description every row matches its hash and links to its predecessor, and every signed checkpoint matches */
