@@ -38,19 +38,19 @@ export const ROUTE_POLICY = 'jml:routePolicy';
  * limit, and `x-roles` naming who may call a role-restricted route.
  */
 export const PublicRoute = (opts: { rateLimited?: boolean } = {}) =>
-  applyDecorators(SetMetadata(ROUTE_POLICY, { kind: 'public' } satisfies RoutePolicy), ...(opts.rateLimited === false ? [] : [ApiErrors(429)]));
+  applyDecorators(SetMetadata(ROUTE_POLICY, { kind: 'public' } satisfies RoutePolicy), ...(opts.rateLimited === false ? [] : [ApiErrors(429, 503)]));
 export const Authenticated = () =>
   applyDecorators(
     SetMetadata(ROUTE_POLICY, { kind: 'authenticated' } satisfies RoutePolicy),
     ApiBearerAuth(),
-    ApiErrors(401, [403, 'The caller maps to no active identity or role, or a finer rule named in `message` refuses'], 429),
+    ApiErrors(401, [403, 'The caller maps to no active identity or role, or a finer rule named in `message` refuses'], 429, 503),
   );
 export const Roles = (...roles: AppRole[]) =>
   applyDecorators(
     SetMetadata(ROUTE_POLICY, { kind: 'roles', roles } satisfies RoutePolicy),
     ApiBearerAuth(),
     ApiExtension('x-roles', roles),
-    ApiErrors(401, [403, `The caller has none of the roles ${roles.join(', ')}, or a finer rule named in \`message\` refuses`], 429),
+    ApiErrors(401, [403, `The caller has none of the roles ${roles.join(', ')}, or a finer rule named in \`message\` refuses`], 429, 503),
   );
 
 /** The authenticated caller, set on the request by the auth guard. */

@@ -2573,6 +2573,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RequestsController_mover: {
@@ -2659,6 +2668,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RequestsController_list: {
@@ -2715,6 +2733,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2785,6 +2812,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2877,6 +2913,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3022,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RequestsController_approvals: {
@@ -3030,6 +3084,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3116,6 +3179,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3211,6 +3283,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     LeaverController_bringForward: {
@@ -3299,6 +3380,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     TasksController_list: {
@@ -3354,6 +3444,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3424,6 +3523,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3523,6 +3631,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AuditController_list: {
@@ -3595,6 +3712,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AuditController_verify: {
@@ -3642,6 +3768,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AuditController_checkpointKey: {
@@ -3663,6 +3798,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3741,6 +3885,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     MeController_me: {
@@ -3780,6 +3933,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3846,6 +4008,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3941,6 +4112,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     TicketCallbackController_callback: {
@@ -4025,6 +4205,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     LeaverSlaReportController_leaverSla: {
@@ -4095,6 +4284,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     SystemsController_list: {
@@ -4148,6 +4346,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4232,6 +4439,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     SystemsController_get: {
@@ -4291,6 +4507,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4386,6 +4611,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RolesController_list: {
@@ -4442,6 +4676,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4527,6 +4770,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RolesController_get: {
@@ -4587,6 +4839,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4687,6 +4948,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     RolesController_versions: {
@@ -4752,6 +5022,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4826,6 +5105,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     SodRulesController_list: {
@@ -4880,6 +5168,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4964,6 +5261,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     SodRulesController_get: {
@@ -5024,6 +5330,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5119,6 +5434,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     SodRulesController_retire: {
@@ -5195,6 +5519,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     IdentitiesController_list: {
@@ -5253,6 +5586,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5337,6 +5679,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     IdentitiesController_get: {
@@ -5397,6 +5748,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5492,6 +5852,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CatalogIoController_import: {
@@ -5567,6 +5936,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CatalogIoController_export: {
@@ -5621,6 +5999,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5695,6 +6082,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CatalogReportsController_sod: {
@@ -5748,6 +6144,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5829,6 +6234,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     ManualEffortController_report: {
@@ -5894,6 +6308,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationsController_list: {
@@ -5948,6 +6371,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6045,6 +6477,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationsController_get: {
@@ -6108,6 +6549,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6189,6 +6639,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6288,6 +6747,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationsController_reassign: {
@@ -6380,6 +6848,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationsController_signOff: {
@@ -6452,6 +6929,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6547,6 +7033,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationsController_report: {
@@ -6617,6 +7112,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationSchedulesController_list: {
@@ -6670,6 +7174,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6745,6 +7258,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CertificationSchedulesController_remove: {
@@ -6803,6 +7325,15 @@ export interface operations {
             };
             /** @description Too many requests from this caller: wait and retry */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this call needs is unreachable right now: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
