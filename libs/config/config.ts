@@ -57,6 +57,16 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jml'),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  /** TLS to the Temporal frontend (implied by any of the TLS settings or an API key below). */
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** PEM client certificate and key for mTLS (a cluster or Temporal Cloud with certificates). */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** PEM CA that signed the frontend's certificate, when it is not a public one. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key (sent over TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(200),
   /** Activity and workflow-task slots of the worker, sized for 2 cores (ADR 122; the SDK's defaults are 100 and 40). */
@@ -147,6 +157,13 @@ export interface Config {
     taskQueue: string;
     cliPath: string | undefined;
     workflowBundle: string | undefined;
+    /** TLS and credentials for a cluster or Temporal Cloud (libs/temporal/connection-options.ts). */
+    tls: boolean;
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsCa?: string;
+    tlsServerName?: string;
+    apiKey?: string;
     /** Workflows the worker keeps in memory (LRU); an evicted one is replayed from history when it next wakes. */
     maxCachedWorkflows?: number;
     /** Activity and workflow-task slots (ADR 122). */
@@ -295,6 +312,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       cliPath: c.TEMPORAL_CLI,
       workflowBundle: c.WORKFLOW_BUNDLE,
+      tls: c.TEMPORAL_TLS,
+      tlsCert: c.TEMPORAL_TLS_CERT,
+      tlsKey: c.TEMPORAL_TLS_KEY,
+      tlsCa: c.TEMPORAL_TLS_CA,
+      tlsServerName: c.TEMPORAL_TLS_SERVER_NAME,
+      apiKey: c.TEMPORAL_API_KEY,
       maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

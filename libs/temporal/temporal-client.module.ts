@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config/config';
 import { activeTracing } from '../observability/tracing';
+import { temporalConnectionOptions } from './connection-options';
 import { CONFIG } from '../config/config.module';
 
 /**
@@ -26,7 +27,7 @@ export class TemporalClientService implements OnApplicationShutdown {
 
   private connect(): Promise<Connection> {
     if (!this.connection) {
-      this.connection = Connection.connect({ address: this.config.temporal.address, connectTimeout: 5000 });
+      this.connection = Connection.connect({ ...temporalConnectionOptions(this.config), connectTimeout: 5000 });
       this.connection.catch(() => (this.connection = null));
     }
     return this.connection;

@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../../../activities';
 import type { Config } from '../../../libs/config/config';
 import { activeTracing } from '../../../libs/observability/tracing';
 import { workerTracingOptions } from '../../../libs/observability/worker-tracing';
+import { temporalConnectionOptions } from '../../../libs/temporal/connection-options';
 import { workerOptions } from '../../../libs/temporal/worker-tuning';
 
 /**
@@ -25,7 +26,7 @@ export async function createTemporalWorker(
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = deps;
   const tracing = activeTracing();
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await Worker.create({
       connection,
