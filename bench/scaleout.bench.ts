@@ -130,6 +130,13 @@ async function burst(services: BenchServices, t: Topology, leavers: number): Pro
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (Date.now() - t0) / 1000;
+    // A ticket counts when it arrives; its delivery is recorded just after, and a SIGKILLed worker's
+    // last deliveries only when another worker retries them (the re-send is absorbed). The integrity
+    // check waits for every task's delivery to be recorded (at most 60 s; a shortfall then shows).
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const { rows } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM task WHERE delivered_at IS NOT NULL`);
+      if (rows[0].n >= expected) break;
+    }
     return { seconds, tickets: expected, arrived, killedAtTickets, ...(await integrity(owner, db.serviceUrl, helpdesk, smtp)) };
   } finally {
     for (const p of procs.reverse()) await p.stop();
