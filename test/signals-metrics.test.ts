@@ -165,7 +165,9 @@ describe('domain metrics at /metrics', () => {
     try {
       const again = await until(async () => {
         const s = await scrape(`${api.url}/metrics`);
-        return (sampleValue(s, 'jml_worker_pollers', { type: 'activity' }) ?? 0) > 0 ? s : null;
+        // Temporal lists a queue's activity and workflow pollers separately, each once it has polled.
+        const polling = (type: string) => (sampleValue(s, 'jml_worker_pollers', { type }) ?? 0) > 0;
+        return polling('activity') && polling('workflow') ? s : null;
       });
       expect(sampleValue(again, 'jml_worker_pollers', { type: 'workflow' })).toBeGreaterThanOrEqual(1);
     } finally {
