@@ -68,6 +68,16 @@ describe('catalog import and export', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('a POST without a body (no content type) is a 400 that writes nothing, dry run or not (found by schemathesis)', async () => {
+    const before = await snapshot();
+    for (const path of ['/api/v1/catalog/import?dryRun=true', '/api/v1/catalog/import']) {
+      const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: await auth.authHeader('root') });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(((await res.json()) as { details: unknown }).details)).toMatch(/the body must be a JSON object/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('one bad row rejects the whole bundle, naming its entity, row and field', async () => {
     const before = await snapshot();
     const bundle = small();
