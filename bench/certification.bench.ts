@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
@@ -100,7 +101,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     const perSecond = decided / (decideMs / 1000);
     const apiPeak = api.peakRss();
     const workerPeak = worker.peakRss();
-    const note = `2-core machine shared with 3 other engineers' test runs; ${identities} identities x ${ROLES} assignments, scope all, reviewer manager; API and worker from dist/ in production mode`;
+    const note = `${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end of the run; ${identities} identities x ${ROLES} assignments, scope all, reviewer manager; API and worker from dist/ in production mode`;
     return {
       name: 'certification',
       rows: [
