@@ -32,7 +32,8 @@ export async function startServiceProcess(component: 'api' | 'worker' | 'floor-w
   const main = component === 'floor-worker' ? join(dist, 'bench', 'floor', 'main.js') : join(dist, 'apps', component, 'src', 'main.js');
   const child = fork(main, [], {
     execArgv,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // MALLOC_ARENA_MAX passes through, so a bench can compare glibc's arena cap on the services' RSS.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';
