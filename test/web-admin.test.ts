@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack } from './support/web';
 
 /**
  * The web app's second round (issue 16): cancelling a request the same way from the list and the
@@ -34,11 +34,7 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     stack = await startWebStack();
     api = http(stack);
     await people(stack.db, [
-      { key: 'adm', name: 'Ada Admin', roles: ['admin'] },
-      { key: 'mgr', name: 'Max Manager', roles: ['approver'] },
-      { key: 'req', name: 'Rita Requester', roles: ['requester'] },
-      { key: 'own', name: 'Olga Owner', roles: ['system_owner'] },
-      { key: 'aud', name: 'Audra Auditor', roles: ['auditor'] },
+      ...STAFF,
       { key: 'mov1', name: 'Mo Mover', manager: 'mgr', department: 'Radiology', title: 'Radiographer' },
       { key: 'old1', name: 'Olive Oldtimer', manager: 'mgr' },
     ]);

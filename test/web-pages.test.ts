@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem } from './requests-fixture';
 import { extractTo, unzip } from './support/unzip';
-import { launchBrowser, screenshot, seriousViolations, signIn, startWebStack } from './support/web';
+import { launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack } from './support/web';
 
 /**
  * Every page of the web app in a real browser: it loads from the API's origin (deep links too),
@@ -25,11 +25,7 @@ describe('web app: every page, served by the API, accessible', () => {
     stack = await startWebStack();
     api = http(stack);
     await people(stack.db, [
-      { key: 'adm', name: 'Ada Admin', roles: ['admin'] },
-      { key: 'mgr', name: 'Max Manager', roles: ['approver'] },
-      { key: 'req', name: 'Rita Requester', roles: ['requester'] },
-      { key: 'own', name: 'Olga Owner', roles: ['system_owner'] },
-      { key: 'aud', name: 'Audra Auditor', roles: ['auditor'] },
+      ...STAFF,
       { key: 'p1', name: 'Pat Person', manager: 'mgr', department: 'Pharmacy', title: 'Pharmacist' },
     ]);
     await seedSystem(stack.owner, 'ehr', ['own'], ['clinician', 'prescriber']);

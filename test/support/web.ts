@@ -7,7 +7,7 @@ import { freePort } from '../../libs/devstack/ports';
 import { webDir } from '../../apps/api/src/web/web-app.module';
 import { createApiApp } from '../../apps/api/src/create-app';
 import { FAST_TIMING, type RequestStack } from '../requests-fixture';
-import { startAuthHarness } from './auth';
+import { startAuthHarness, type TestIdentity } from './auth';
 import { createOrm, freshDatabase, startWorker } from './services';
 import { Client as PgClient } from 'pg';
 
@@ -90,3 +90,12 @@ export async function expectText(locator: import('playwright-core').Locator, tex
     throw new Error(`expected "${text}" in ${locator.toString()}, found: ${(await locator.first().innerText().catch(() => '?')).slice(0, 1500)}`);
   }
 }
+
+/** The staff of the browser tests: one person per application role, keys as the pages' tests name them. */
+export const STAFF: TestIdentity[] = [
+  { key: 'adm', name: 'Ada Admin', roles: ['admin'] },
+  { key: 'mgr', name: 'Max Manager', roles: ['approver'] },
+  { key: 'req', name: 'Rita Requester', roles: ['requester'] },
+  { key: 'own', name: 'Olga Owner', roles: ['system_owner'] },
+  { key: 'aud', name: 'Audra Auditor', roles: ['auditor'] },
+];
