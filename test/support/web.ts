@@ -66,12 +66,31 @@ export async function signIn(browser: Browser, baseUrl: string, username: string
   return { context, page };
 }
 
-/** axe-core over the page as it stands: the serious and critical WCAG 2.1 A/AA violations, in words. */
+/**
+ * axe-core over the page once it has settled: the serious and critical WCAG 2.1 A/AA violations,
+ * in words. It first waits for every finite CSS transition and animation to end: a button that has
+ * just been enabled fades from grey to its colour over 250 ms, and axe measuring it half-way
+ * reported a contrast failure the page never shows at rest (CI run of stop 18). Endless animations
+ * (spinners) are left running.
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  await settleAnimations(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Resolves when the page's finite transitions and animations have finished (or been cancelled). */
+export async function settleAnimations(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
 }
 
 /** With SCREENSHOTS_DIR set (`npm run screenshots`), saves the page as `<name>.png` there. */
