@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { personTokens } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
+import { downloadPacks, verifyPack } from './evidence-support';
 import { startServiceProcess, type ServiceProcess } from './processes';
 import { buildWorkflowBundle, percentile, productionEnv, type BenchResult, type BenchServices } from './support';
 
@@ -60,25 +59,8 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     await waitFor(async () => ((await status()).status === 'remediating' ? true : null));
     const items = (await status()).counts.total;
 
-    const times: number[] = [];
-    let zip = Buffer.alloc(0);
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const res = await fetch(`${apiUrl}/api/v1/evidence?campaign=${encodeURIComponent(id)}`, { headers: { authorization: admin.authorization } });
-      zip = Buffer.from(await res.arrayBuffer());
-      times.push(performance.now() - t0);
-      if (res.status !== 200) throw new Error(`evidence pack ${res.status}: ${zip.toString().slice(0, 300)}`);
-    }
-    times.sort((a, b) => a - b);
-    const dir = join(services.dataDir, `campaign-pack-${db.name}`);
-    const zipFile = `${dir}.zip`;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(zipFile, zip);
-    spawnSync('unzip', ['-q', zipFile, '-d', dir]);
-    const v0 = performance.now();
-    const verified = spawnSync(process.execPath, ['verify.mjs'], { cwd: dir, encoding: 'utf8' });
-    const verifyMs = performance.now() - v0;
-    const listing = spawnSync('unzip', ['-l', zipFile], { encoding: 'utf8' }).stdout.trim().split('\n').slice(3, -2).map((l) => l.trim().split(/\s+/)).map((f) => `${f[3]} ${f[0]} B`);
+    const { times, zip } = await downloadPacks(`${apiUrl}/api/v1/evidence?campaign=${encodeURIComponent(id)}`, { authorization: admin.authorization }, runs);
+    const { verified, verifyMs, listing } = verifyPack(zip, join(services.dataDir, `campaign-pack-${db.name}`));
     const ms = (v: number) => `${Math.round(v)} ms`;
     return {
       name: 'evidence-campaign',

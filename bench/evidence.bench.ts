@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { integrationToken, personTokens } from '../libs/auth/dev-tokens';
 import { freePort } from '../libs/devstack/ports';
 import { durationToMs } from '../libs/domain/sla';
+import { downloadPacks, verifyPack } from './evidence-support';
 import { startServiceProcess, type ServiceProcess } from './processes';
 import { buildWorkflowBundle, percentile, productionEnv, type BenchResult, type BenchServices } from './support';
 
@@ -66,28 +65,9 @@ export async function run(services: BenchServices): Promise<BenchResult> {
     await waitFor(async () => ((await owner.query(`SELECT 1 FROM request WHERE id = $1 AND status = 'completed'`, [id])).rowCount ? true : null));
 
     const auditor = { authorization: `Bearer ${(await personTokens(issuer, 'bench-auditor')).accessToken}` };
-    const times: number[] = [];
-    let size = 0;
-    let zip = Buffer.alloc(0);
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const res = await fetch(`${apiUrl}/api/v1/evidence?identity=L1`, { headers: auditor });
-      zip = Buffer.from(await res.arrayBuffer());
-      times.push(performance.now() - t0);
-      if (res.status !== 200) throw new Error(`evidence pack ${res.status}: ${zip.toString()}`);
-      size = zip.length;
-    }
-    times.sort((a, b) => a - b);
-    // The ZIP stays outside the pack's directory: verify.mjs refuses any file SHA256SUMS does not list.
-    const dir = join(services.dataDir, `pack-${db.name}`);
-    const zipFile = join(services.dataDir, `pack-${db.name}.zip`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(zipFile, zip);
-    spawnSync('unzip', ['-q', zipFile, '-d', dir]);
-    const v0 = performance.now();
-    const verified = spawnSync(process.execPath, ['verify.mjs'], { cwd: dir, encoding: 'utf8' });
-    const verifyMs = performance.now() - v0;
-    const listing = spawnSync('unzip', ['-l', zipFile], { encoding: 'utf8' }).stdout.trim().split('\n').slice(3, -2).map((l) => l.trim().split(/\s+/)).map((f) => `${f[3]} ${f[0]} B`);
+    const { times, zip } = await downloadPacks(`${apiUrl}/api/v1/evidence?identity=L1`, auditor, runs);
+    const size = zip.length;
+    const { verified, verifyMs, listing } = verifyPack(zip, join(services.dataDir, `pack-${db.name}`));
     const chainLine = /chain\.jsonl: (\d+) rows in (\d+)/.exec(verified.stdout);
     const ms = (v: number) => `${Math.round(v)} ms`;
     return {
