@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ChainRow } from './chain';
 
 /** Filters an auditor can combine; all optional. Times are ISO-8601 with offset. */
 export interface AuditFilter {
@@ -45,24 +46,8 @@ export interface AuditRow {
   hash: string;
 }
 
-export interface AuditRawRow {
-  seq: string;
-  id: string;
-  occurred_at: string;
-  actor_type: string;
-  actor_id: string;
-  actor_name: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  request_id: string | null;
-  campaign_id: string | null;
-  workflow_id: string | null;
-  details_text: string;
-  idempotency_key: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A ledger row as SELECTed by AUDIT_ROW_COLUMNS: the chain's columns, with `details` as its hashed text. */
+export type AuditRawRow = Omit<ChainRow, 'details'> & { details_text: string };
 
 export function toAuditRow(r: AuditRawRow): AuditRow {
   return {
