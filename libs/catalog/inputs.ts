@@ -22,6 +22,7 @@ import {
 import { APPROVAL_STEP_KINDS, RISK_LEVELS } from '../domain/approval-policy';
 import { CHANNELS } from './entities/target-system.entity';
 import { IsIdentityEmail, IsUsername } from './identity-rules';
+import { IsTimestampWithOffset } from './timestamp-input';
 
 /** Keys of catalog objects (systems, roles, rules): lower-case slugs. */
 export const CATALOG_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -230,6 +231,6 @@ export class AccessImportInput {
   @ApiPropertyOptional({ description: 'Defaults to the latest version' }) @IsOptional() @IsInt() @Min(1)
   roleVersion?: number;
 
-  @ApiPropertyOptional({ description: 'ISO-8601; defaults to the import time' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'ISO-8601; defaults to the import time' }) @IsOptional() @IsTimestampWithOffset()
   grantedAt?: string;
 }

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, validateSync } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Min, validateSync } from 'class-validator';
 import { AccessImportInput, CATALOG_KEY, CreateIdentityInput, CreateRoleInput, CreateSodRuleInput, CreateSystemInput, EntitlementInput } from '../inputs';
 import { flattenErrors } from '../problems';
 import type { BundleEntity, ImportProblem, SourceRow } from './bundle';
+import { IsTimestampWithOffset } from '../timestamp-input';
 
 /** A role row may carry its exported version number; it is informational on import. */
 export class RoleImportRow extends CreateRoleInput {
@@ -31,7 +32,7 @@ export class AccessImportRow extends AccessImportInput {
   @IsOptional() @IsArray() @IsString({ each: true })
   approvedBy?: string[];
 
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsTimestampWithOffset()
   approvedAt?: string;
 }
 

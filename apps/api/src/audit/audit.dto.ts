@@ -1,6 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 /** The ledger filters, shared by the paged query and the export (which streams every match, unpaged). */
 export class AuditFilterDto {
@@ -26,11 +27,11 @@ export class AuditFilterDto {
   campaignId?: string;
 
   @ApiPropertyOptional({ description: 'From (inclusive), ISO-8601 with offset' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   from?: string;
 
   @ApiPropertyOptional({ description: 'To (exclusive), ISO-8601 with offset' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   to?: string;
 }
 

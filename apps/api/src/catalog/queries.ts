@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CATALOG_KEY, IDENTITY_KEY } from '../../../../libs/catalog/inputs';
 import { PageQueryDto } from '../common/paging.dto';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 /** The catalog lists page like every other list (one paging DTO). */
 export { PageQueryDto as ListQuery };
@@ -46,7 +47,7 @@ export class AccessReportQuery extends PageQueryDto {
   provenance?: 'request' | 'imported';
 
   @ApiPropertyOptional({ description: 'A past moment, ISO-8601 with offset: the access held then (auditors sample a date); default: now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   at?: string;
 }
 

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsObject, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
 import { ITEM_FLAGS } from '../../../../libs/domain/certification';
 import { PageQueryDto } from '../common/paging.dto';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export const MAX_BULK = 1000;
 
 export class CampaignScopeDto {
@@ -42,7 +42,7 @@ export class CampaignTemplateDto {
 
 export class StartCampaignDto extends CampaignTemplateDto {
   @ApiProperty({ example: '2026-12-15T17:00:00+01:00', description: 'ISO-8601 with offset, in the future' })
-  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'dueAt must carry a UTC offset (Z or +hh:mm)' })
+  @IsTimestampWithOffset()
   dueAt!: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IDENTITY_KEY } from '../../../../libs/catalog/inputs';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export class EvidenceQueryDto {
   @ApiPropertyOptional({ description: 'Identity key: the pack covers this person\'s access changes (required unless campaign is given)', example: 'E3010' })
@@ -8,11 +9,11 @@ export class EvidenceQueryDto {
   identity?: string;
 
   @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: the beginning of the ledger' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Certification campaign id: the pack covers access at launch, decisions, remediation and access after' })

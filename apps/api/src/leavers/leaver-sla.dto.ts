@@ -1,18 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
-const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export const SLA_OUTCOMES = ['met', 'breached', 'pending', 'cancelled'] as const;
 export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
 
 export class LeaverSlaQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Leavers effective at or after this time (ISO-8601 with offset)' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'from must carry a UTC offset (Z or +hh:mm)' })
+  @IsOptional() @IsTimestampWithOffset()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Leavers effective before this time (ISO-8601 with offset)' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: 'to must carry a UTC offset (Z or +hh:mm)' })
+  @IsOptional() @IsTimestampWithOffset()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this target system' })

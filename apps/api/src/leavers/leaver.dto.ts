@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-
-const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export class CreateLeaverDto {
   @ApiProperty({ description: 'Identity key (employee id) of the leaver.', example: 'E1001' })
@@ -15,8 +14,7 @@ export class CreateLeaverDto {
 
   @ApiPropertyOptional({ description: 'ISO-8601 with offset; default now. Ignored for for_cause (always immediate).', example: '2026-12-01T17:00:00+01:00' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(WITH_OFFSET, { message: 'effectiveAt must carry a UTC offset (Z or +hh:mm)' })
+  @IsTimestampWithOffset()
   effectiveAt?: string;
 
   @ApiPropertyOptional()
@@ -37,8 +35,7 @@ export class CancelLeaverDto {
 export class BringForwardDto {
   @ApiPropertyOptional({ description: 'New effective time (earlier than the current one); default now.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(WITH_OFFSET, { message: 'effectiveAt must carry a UTC offset (Z or +hh:mm)' })
+  @IsTimestampWithOffset()
   effectiveAt?: string;
 }
 

@@ -1,14 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CATALOG_KEY } from '../../../../libs/catalog/inputs';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export class ManualEffortQueryDto {
   @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: 90 days before `to`' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this system' })

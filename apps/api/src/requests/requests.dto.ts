@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsIdentityEmail, IsUsername } from '../../../../libs/catalog/identity-rules';
 import { PageQueryDto } from '../common/paging.dto';
+import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ROLE_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -88,7 +89,7 @@ export class MoverRequestDto {
   justification!: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601 with offset; recorded (org changes apply at completion)' })
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional() @IsTimestampWithOffset()
   effectiveAt?: string;
 }
 
