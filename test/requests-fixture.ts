@@ -91,6 +91,16 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/** Row counts of the tables a refused call must leave untouched (a 4xx changes nothing). */
+export async function rowCounts(owner: PgClient): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['request', 'identity', 'workflow_outbox', 'audit_event', 'task', 'target_system', 'role_version', 'sod_rule', 'approval_decision', 'access_assignment', 'import_batch']) {
+    const exists = await owner.query(`SELECT to_regclass($1) AS t`, [t]);
+    if (exists.rows[0].t) out[t] = (await owner.query(`SELECT count(*)::int AS n FROM "${t}"`)).rows[0].n;
+  }
+  return out;
+}
+
 /** A small HTTP client bound to the stack's API and dev IdP. */
 export function http(stack: RequestStack) {
   const call = async (method: string, path: string, who: string, body?: unknown) => {

@@ -1,5 +1,5 @@
 import { until } from './support/leaver-fixtures';
-import { http, people, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { http, people, rowCounts, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
 
 /**
  * Issue 11 item 12: a NUL character in a path parameter, a query filter or any JSON string field
@@ -29,14 +29,7 @@ describe('text input and required fields', () => {
 
   afterAll(() => stack?.stop());
 
-  async function counts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const t of ['request', 'identity', 'outbox', 'audit_event', 'task', 'target_system', 'role_version', 'sod_rule']) {
-      const exists = await stack.owner.query(`SELECT to_regclass($1) AS t`, [t]);
-      if (exists.rows[0].t) out[t] = (await stack.owner.query(`SELECT count(*)::int AS n FROM "${t}"`)).rows[0].n;
-    }
-    return out;
-  }
+  const counts = () => rowCounts(stack.owner);
 
   const call = async (method: string, path: string, body?: unknown): Promise<Res> => {
     const res = await fetch(`${stack.api.url}${path}`, {

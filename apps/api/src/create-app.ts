@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { Config } from '../../../libs/config/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { rejectAmbiguousJsonKeys } from './common/json-keys';
 import { methodNotAllowed } from './common/method-not-allowed';
 import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation';
@@ -24,6 +25,7 @@ export async function createApiApp(config: Config): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '10mb' });
+  app.use(rejectAmbiguousJsonKeys);
   app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
 

@@ -924,10 +924,7 @@ export interface components {
             removeRoles: string[];
             changes?: components["schemas"]["MoverChangesDto"];
             justification: string;
-            /**
-             * Format: date-time
-             * @description ISO-8601 with offset; recorded (org changes apply at completion)
-             */
+            /** @description ISO-8601 with offset; recorded (org changes apply at completion) */
             effectiveAt?: string;
         };
         RequestSummaryDto: {

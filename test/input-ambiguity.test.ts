@@ -1,0 +1,105 @@
+import { http, people, rowCounts, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+
+/**
+ * Input that the API read one way and a person (or a proxy, a log) could read another, found by
+ * trying the product from outside (ADR 175, ADR 176). Each case was accepted before its fix:
+ * - a timestamp without a UTC offset (`2026-12-01T09:00:00`) in a body or a query filter: its
+ *   instant depends on the server's time zone (`effectiveAt` of a leaver and `dueAt` of a campaign
+ *   already refused it, the other eight timestamp fields did not);
+ * - a JSON key given twice in one object (`{"decision":"approve","decision":"reject"}` was
+ *   recorded as a rejection), and the keys `__proto__` and `constructor`, dropped without a word.
+ * Every refusal is a 400 naming the field, and nothing is written.
+ */
+describe('ambiguous input is refused, naming the field', () => {
+  let stack: RequestStack;
+  let api: ReturnType<typeof http>;
+  type Res = { status: number; body: { details?: { path: string; problems: string[] }[]; status?: string; id?: string } };
+
+  beforeAll(async () => {
+    stack = await startRequestStack();
+    api = http(stack);
+    await people(stack.db, [
+      { key: 'adm', roles: ['admin', 'auditor', 'hr', 'requester'] },
+      { key: 'mgr', roles: ['approver'] },
+      { key: 'own', roles: ['system_owner'] },
+      { key: 'p1', manager: 'mgr' },
+      { key: 'p2', manager: 'mgr' },
+    ]);
+    await seedSystem(stack.owner, 'ehr', ['own'], ['read']);
+    await seedRole(stack.owner, 'r1', 'own', [['ehr', 'read']], [{ kind: 'manager' }]);
+  });
+
+  afterAll(() => stack?.stop());
+
+  /** Sends `text` exactly as given (JSON.stringify could never produce a duplicate key). */
+  const send = async (method: string, path: string, text?: string, who = 'adm'): Promise<Res> => {
+    const res = await fetch(`${stack.api.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(await stack.auth.authHeader(who)) },
+      body: text,
+    });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Res['body'] };
+  };
+
+  const NO_OFFSET = '2027-01-04T09:00:00';
+  const grant = (grantedAt: string) => JSON.stringify({ access: [{ identity: 'p1', role: 'r1', grantedAt }] });
+  const timestampCases: [string, string, string, string | undefined, string][] = [
+    ['mover effectiveAt', 'POST', '/api/v1/requests/mover', JSON.stringify({ identity: 'p1', changes: { title: 'Lead' }, justification: 'x', effectiveAt: NO_OFFSET }), 'effectiveAt'],
+    ['mover effectiveAt as a bare date', 'POST', '/api/v1/requests/mover', JSON.stringify({ identity: 'p1', changes: { title: 'Lead' }, justification: 'x', effectiveAt: '2027-01-04' }), 'effectiveAt'],
+    ['catalog import access grantedAt', 'POST', '/api/v1/catalog/import', grant(NO_OFFSET), 'grantedAt'],
+    ['audit from', 'GET', `/api/v1/audit?from=${NO_OFFSET}`, undefined, 'from'],
+    ['audit export to', 'GET', `/api/v1/audit/export?to=${NO_OFFSET}`, undefined, 'to'],
+    ['access report at', 'GET', `/api/v1/reports/access?at=${NO_OFFSET}`, undefined, 'at'],
+    ['manual-effort report from', 'GET', `/api/v1/reports/manual-effort?from=${NO_OFFSET}`, undefined, 'from'],
+    ['evidence pack to', 'GET', `/api/v1/evidence?identity=p1&to=${NO_OFFSET}`, undefined, 'to'],
+  ];
+
+  it.each(timestampCases)('%s without a UTC offset: 400 naming the field, nothing written', async (_name, method, path, text, field) => {
+    const before = await rowCounts(stack.owner);
+    const res = await send(method, path, text);
+    expect(res.status).toBe(400);
+    expect(res.body.details?.find((d) => d.path === field)?.problems).toContain(`${field} must carry a UTC offset (Z or +hh:mm)`);
+    expect(await rowCounts(stack.owner)).toEqual(before);
+  });
+
+  it('the same timestamps with an offset are accepted (the cases above fail on the offset alone)', async () => {
+    for (const path of ['/api/v1/audit?from=2024-01-04T09:00:00%2B01:00', '/api/v1/reports/access?at=2024-01-04T09:00:00Z', '/api/v1/reports/manual-effort?from=2024-01-04T09:00:00-05:00']) {
+      expect({ path, status: (await send('GET', path)).status }).toEqual({ path, status: 200 });
+    }
+    const imported = await send('POST', '/api/v1/catalog/import?dryRun=true', grant('2024-05-01T09:00:00-05:00'));
+    expect({ status: imported.status, details: imported.body.details }).toEqual({ status: 200, details: undefined });
+  });
+
+  it('a decision with "decision" given twice is a 400 naming it, and no decision is recorded', async () => {
+    const created = await send('POST', '/api/v1/requests/joiner', JSON.stringify({
+      identity: { key: 'J1', username: 'j1', email: 'j1@example.org', name: 'Joiner One', department: 'Lab', title: 'Tech', manager: 'mgr', startDate: '2027-01-04' },
+      roles: ['r1'], justification: 'new starter',
+    }));
+    expect(created.status).toBe(202);
+    await api.waitStep(created.body.id!, 1);
+    const before = await rowCounts(stack.owner);
+    const res = await send('POST', `/api/v1/requests/${created.body.id}/decisions`, '{"decision":"approve","comment":"ok","decision":"reject"}', 'mgr');
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ path: 'decision', problems: ['is given more than once in the same object'] }]);
+    expect(await rowCounts(stack.owner)).toEqual(before);
+    expect((await api.request(created.body.id!)).approvals[0].decisions).toEqual([]);
+  });
+
+  it.each([
+    ['a key given twice inside a nested object', '{"identity":{"key":"J2","key":"J3"},"roles":["r1"],"justification":"x"}', 'identity.key'],
+    ['__proto__', '{"identity":"p2","reason":"voluntary","__proto__":{"admin":true}}', '__proto__'],
+    ['constructor', '{"identity":"p2","reason":"voluntary","constructor":{"x":1}}', 'constructor'],
+  ])('%s: 400 naming the key, nothing written', async (_name, text, field) => {
+    const path = text.includes('"roles"') ? '/api/v1/requests/joiner' : '/api/v1/requests/leaver';
+    const before = await rowCounts(stack.owner);
+    const res = await send('POST', path, text);
+    expect(res.status).toBe(400);
+    expect(res.body.details?.map((d) => d.path)).toContain(field);
+    expect(await rowCounts(stack.owner)).toEqual(before);
+  });
+
+  it('the same key in two different objects is not a duplicate', async () => {
+    const res = await send('POST', '/api/v1/catalog/import?dryRun=true', '{"identities":[{"key":"A1","username":"a1","name":"A One"},{"key":"A2","username":"a2","name":"A Two"}]}');
+    expect(res.status).toBe(200);
+  });
+});
