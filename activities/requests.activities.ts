@@ -54,49 +54,27 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
       return fork().transactional(async (tx) => {
         const r = await lockRequest(tx, input.requestId);
         if (!r) throw new Error(`request ${input.requestId} not found`);
-        const stored = await tx.find(ApprovalStep, { requestId: r.id }, { orderBy: { step: 'asc' } });
-        if (stored.length > 0 || !isOpen(r)) {
-          const plannedTasks = r.diff.tasks ?? [];
-          const outcome = !isOpen(r) ? (r.outcome === 'sod_block' ? 'blocked' : 'closed') : 'ok';
-          return { outcome, steps: stored.map(stepView), tasks: plannedTasks };
-        }
-        const subject = await tx.findOneOrFail(Identity, { key: r.identityKey });
-        const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
-        const addRoles = await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version })));
-        const systemKeys = [...new Set([...currentRoles, ...addRoles].flatMap((x) => x.entitlements.map((e) => e.system)))];
-        const systems = await catalog.systems(tx, systemKeys);
-        const nominated = [subject.manager, r.requesterId, ...addRoles.map((x) => x.owner), ...systems.flatMap((s) => s.owners)];
-        const org = await tx.find(Identity, { key: { $in: nominated.filter((k): k is string => !!k) } });
-        const newManager = typeof r.changes.manager === 'string' ? r.changes.manager : undefined;
-        const plan = planRequest({
-          kind: r.kind === 'mover' ? 'mover' : 'joiner',
-          // A mover's new manager approves the move; the current one otherwise.
-          subject: { key: subject.key, manager: newManager ?? subject.manager },
-          requester: r.requesterType === 'identity' ? r.requesterId : null,
-          currentRoles,
-          addRoles: addRoles.map((x) => ({ key: x.key, version: x.version, owner: x.owner, entitlements: x.entitlements, approvalPolicy: x.approvalPolicy })),
-          removeRoles: r.removeRoles.map((x) => x.role),
-          sodRules: await catalog.sodRules(tx),
-          org: org.map((p) => ({ key: p.key, manager: p.manager, status: p.status })),
-          systems,
-          admins: await catalog.admins(tx),
-          grantDueMs: durationToMs(input.grantTaskDue),
-        });
-        r.diff = { add: plan.diff.add, remove: plan.diff.remove, tasks: plan.tasks };
-        r.sodFindings = plan.sodFindings;
-        for (const s of plan.steps) tx.persist(toStepEntity(r.id, s));
-        await tx.flush();
-        await auditRequest(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
-        await auditRequest(tx, r, 'request.planned', 'planned', {
-          diff: plan.diff.bySystem,
-          steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
-          tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
-        });
-        return {
-          outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
-          steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers })),
-          tasks: plan.tasks,
-        };
+        return fixPlan(tx, r, input.grantTaskDue, catalog);
+      });
+    },
+
+    /**
+     * `planRequest` and `openApprovalStep` of step 1 in one transaction (ADR 123): the joiner's
+     * first round trip fixes the plan and opens the first step for its approvers, so a new
+     * request waits for them after one workflow task. Run as a local activity; a retry returns
+     * the stored plan and finds step 1 already open. `firstStepOpen` is false only when there is
+     * no step to open (the plan is blocked, the request closed, or no approval is needed).
+     */
+    async planAndOpenFirstStep(input: { requestId: string; grantTaskDue: string; firstStepDueAt: string }): Promise<PlanResult & { firstStepOpen: boolean }> {
+      return fork().transactional(async (tx) => {
+        const r = await lockRequest(tx, input.requestId);
+        if (!r) throw new Error(`request ${input.requestId} not found`);
+        const plan = await fixPlan(tx, r, input.grantTaskDue, catalog);
+        if (plan.outcome !== 'ok' || plan.steps.length === 0) return { ...plan, firstStepOpen: false };
+        // A retry after step 1 was decided finds it approved or rejected: it was open, and the
+        // decision's signal brings the workflow its outcome.
+        const status = await openStep(tx, r, plan.steps[0].step, input.firstStepDueAt);
+        return { ...plan, firstStepOpen: status !== 'cancelled' };
       });
     },
 
@@ -105,16 +83,7 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
       return fork().transactional(async (tx) => {
         const r = await lockRequest(tx, input.requestId);
         if (!r || !isOpen(r)) return false;
-        const s = await tx.findOneOrFail(ApprovalStep, { requestId: r.id, step: input.step });
-        if (s.status !== 'waiting') return s.status === 'pending';
-        s.status = 'pending';
-        s.openedAt = new Date();
-        s.dueAt = new Date(input.dueAt);
-        await tx.flush();
-        await auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
-          step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt: input.dueAt,
-        });
-        return true;
+        return (await openStep(tx, r, input.step, input.dueAt)) === 'pending';
       });
     },
 
@@ -174,6 +143,74 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
       });
     },
   };
+}
+
+/**
+ * Fixes the request's plan inside the caller's transaction (the request row locked): diff, SoD
+ * findings, approval steps and tasks, audited. Read from the catalog once; a second call returns
+ * the plan already stored.
+ */
+async function fixPlan(tx: EntityManager, r: Request, grantTaskDue: string, catalog: CatalogPort): Promise<PlanResult> {
+  const stored = await tx.find(ApprovalStep, { requestId: r.id }, { orderBy: { step: 'asc' } });
+  if (stored.length > 0 || !isOpen(r)) {
+    const plannedTasks = r.diff.tasks ?? [];
+    const outcome = !isOpen(r) ? (r.outcome === 'sod_block' ? 'blocked' : 'closed') : 'ok';
+    return { outcome, steps: stored.map(stepView), tasks: plannedTasks };
+  }
+  const subject = await tx.findOneOrFail(Identity, { key: r.identityKey });
+  const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
+  const addRoles = await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version })));
+  const systemKeys = [...new Set([...currentRoles, ...addRoles].flatMap((x) => x.entitlements.map((e) => e.system)))];
+  const systems = await catalog.systems(tx, systemKeys);
+  const nominated = [subject.manager, r.requesterId, ...addRoles.map((x) => x.owner), ...systems.flatMap((s) => s.owners)];
+  const org = await tx.find(Identity, { key: { $in: nominated.filter((k): k is string => !!k) } });
+  const newManager = typeof r.changes.manager === 'string' ? r.changes.manager : undefined;
+  const plan = planRequest({
+    kind: r.kind === 'mover' ? 'mover' : 'joiner',
+    // A mover's new manager approves the move; the current one otherwise.
+    subject: { key: subject.key, manager: newManager ?? subject.manager },
+    requester: r.requesterType === 'identity' ? r.requesterId : null,
+    currentRoles,
+    addRoles: addRoles.map((x) => ({ key: x.key, version: x.version, owner: x.owner, entitlements: x.entitlements, approvalPolicy: x.approvalPolicy })),
+    removeRoles: r.removeRoles.map((x) => x.role),
+    sodRules: await catalog.sodRules(tx),
+    org: org.map((p) => ({ key: p.key, manager: p.manager, status: p.status })),
+    systems,
+    admins: await catalog.admins(tx),
+    grantDueMs: durationToMs(grantTaskDue),
+  });
+  r.diff = { add: plan.diff.add, remove: plan.diff.remove, tasks: plan.tasks };
+  r.sodFindings = plan.sodFindings;
+  for (const s of plan.steps) tx.persist(toStepEntity(r.id, s));
+  await tx.flush();
+  await auditRequest(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
+  await auditRequest(tx, r, 'request.planned', 'planned', {
+    diff: plan.diff.bySystem,
+    steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
+    tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
+  });
+  return {
+    outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
+    steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers })),
+    tasks: plan.tasks,
+  };
+}
+
+/**
+ * Opens a waiting step for decisions (status pending, opened and due times, audited) inside the
+ * caller's transaction. Returns the step's status afterwards: `pending` when it is open now.
+ */
+async function openStep(tx: EntityManager, r: Request, step: number, dueAt: string): Promise<ApprovalStep['status']> {
+  const s = await tx.findOneOrFail(ApprovalStep, { requestId: r.id, step });
+  if (s.status !== 'waiting') return s.status;
+  s.status = 'pending';
+  s.openedAt = new Date();
+  s.dueAt = new Date(dueAt);
+  await tx.flush();
+  await auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
+    step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt,
+  });
+  return s.status;
 }
 
 function toStepEntity(requestId: string, s: PlannedApprovalStep): ApprovalStep {

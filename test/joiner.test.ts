@@ -1,4 +1,5 @@
-import { http, people, racedAtCommit, seedRole, seedSodRule, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { http, people, racedAtCommit, seedRole, seedSodRule, seedSystem, startRequestStack, until, type RequestStack } from './requests-fixture';
+import { temporalClient } from './support/services';
 
 /** Joiners end to end over HTTP: real API, dev IdP tokens, worker, Temporal and PostgreSQL. */
 describe('joiner workflow', () => {
@@ -80,6 +81,25 @@ describe('joiner workflow', () => {
     expect(rows[0].status).toBe('active');
     const access = await stack.owner.query(`SELECT role_key, provenance, request_id, approved_by, task_ids FROM access_assignment WHERE identity_key = $1`, [res.key]);
     expect(access.rows).toEqual([{ role_key: 'ehr-clinician', provenance: 'request', request_id: id, approved_by: ['ehrown2', 'mgr'], task_ids: [taskId] }]);
+  });
+
+  it('waits for its first approvers after one round trip: plan and step 1 in one local activity, no activity task (ADR 123)', async () => {
+    const { body } = await joiner(['fin-payer']);
+    await api.waitStep(body.id, 1);
+    const t = await temporalClient();
+    try {
+      // Step 1 is pending once the local activity committed; the history has it once the reminder's timer started.
+      const events = await until('the reminder timer', async () => {
+        const h = await t.client.workflow.getHandle(body.workflowId).fetchHistory();
+        return h.events?.some((e) => e.timerStartedEventAttributes) ? h.events : null;
+      });
+      expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual([]);
+      expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+    const { timeline } = await api.request(body.id);
+    expect(timeline.map((e: { action: string }) => e.action)).toEqual(['request.created', 'sod.evaluated', 'request.planned', 'approval.step_opened']);
   });
 
   it('ends on a rejection, and refuses the subject, the requester and a non-approver with 403', async () => {

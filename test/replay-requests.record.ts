@@ -9,7 +9,8 @@ import { temporalClient } from './support/services';
  *   npm run -s build && npx jest --selectProjects integration --runInBand --testMatch '**\/test/replay-requests.record.ts'
  * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
  * new ones so running executions stay covered (file names carry the version: v3 and the leaver's
- * v2 were recorded after ADR 121's one delivery activity per flow).
+ * v2 were recorded after ADR 121's one delivery activity per flow, joiner/mover v4 after ADR 123's
+ * plan and first step in one local activity).
  */
 describe('record joiner, mover and leaver histories', () => {
   let stack: RequestStack;
@@ -54,7 +55,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'joiner-completed-v3.json');
+    await save(body.workflowId, 'joiner-completed-v4.json');
   });
 
   it('mover: escalated approval, grant and revoke tasks, org change', async () => {
@@ -67,7 +68,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'mover-completed-v3.json');
+    await save(body.workflowId, 'mover-completed-v4.json');
   });
 
   it('leaver: brought forward, one revoke task attested, access revoked', async () => {

@@ -12,6 +12,8 @@ export interface ApprovalActivities {
  * Waits for one step to be decided: a reminder after `approvalReminder`, then at every
  * `approvalSla` an escalation to the approvers' managers (up to `maxEscalations`, then it only
  * waits). Time moves only through `condition` timeouts, so this replays deterministically.
+ * `openedUntil`: the step was already opened by the plan's activity (ADR 123) with this deadline
+ * (epoch ms), so no activity opens it here.
  */
 export async function awaitStepDecision(
   state: RequestWorkflowState,
@@ -19,14 +21,17 @@ export async function awaitStepDecision(
   timing: RequestTiming,
   acts: ApprovalActivities,
   cancelled: () => boolean,
+  openedUntil?: number,
 ): Promise<'approved' | 'rejected' | 'cancelled'> {
   const sla = durationToMs(timing.approvalSla);
   const reminder = durationToMs(timing.approvalReminder);
   const decided = () => cancelled() || step.status === 'approved' || step.status === 'rejected';
-  let deadline = Date.now() + sla;
+  let deadline = openedUntil ?? Date.now() + sla;
 
-  const opened = await acts.openApprovalStep({ requestId: state.requestId, step: step.step, dueAt: new Date(deadline).toISOString() });
-  if (!opened) return 'cancelled';
+  if (openedUntil === undefined) {
+    const opened = await acts.openApprovalStep({ requestId: state.requestId, step: step.step, dueAt: new Date(deadline).toISOString() });
+    if (!opened) return 'cancelled';
+  }
   if (step.status === 'waiting') step.status = 'pending';
   state.currentStep = step.step;
 

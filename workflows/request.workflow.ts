@@ -6,6 +6,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -14,6 +15,7 @@ import type { RequestActivities } from '../activities/requests.activities';
 import type { RequestTaskActivities } from '../activities/requests-tasks.activities';
 import type { TaskActivities } from '../activities/tasks.activities';
 import type { RequestStatus } from '../libs/domain/request-types';
+import { durationToMs } from '../libs/domain/sla';
 import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
   decisionSignal,
@@ -31,6 +33,17 @@ import { deliverTickets, superviseTasks } from './task-supervision';
 // Database activities retry until they succeed (PostgreSQL restarts are waited out); each is
 // idempotent by its own keys.
 const acts = proxyActivities<RequestActivities & RequestTaskActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+/**
+ * The plan and step 1's opening in one local activity (ADR 123): a new joiner or mover waits for
+ * its first approvers after ONE workflow task. Executions started before it replay planRequest and
+ * openApprovalStep as two activities.
+ */
+export const PLAN_OPENS_FIRST_STEP_PATCH = 'plan-opens-first-step';
+const local = proxyLocalActivities<Pick<RequestActivities, 'planAndOpenFirstStep'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -111,7 +124,11 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
   try {
     if (!input.resume) {
       setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
-      const plan = await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue });
+      const folded = patched(PLAN_OPENS_FIRST_STEP_PATCH);
+      const firstDeadline = Date.now() + durationToMs(input.timing.approvalSla);
+      const plan = folded
+        ? await local.planAndOpenFirstStep({ requestId: input.requestId, grantTaskDue: input.timing.taskDue, firstStepDueAt: new Date(firstDeadline).toISOString() })
+        : { ...(await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue })), firstStepOpen: false };
       state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
       if (plan.outcome === 'blocked') {
         await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
@@ -122,7 +139,8 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
       state.phase = 'approval';
       for (const step of state.steps) {
         setCurrentDetails(`**pending_approval**: step ${step.step} (${step.label}) waits for ${step.eligibleApprovers.join(', ')}`);
-        const result = await awaitStepDecision(state, step, input.timing, acts, cancelled);
+        const openedUntil = plan.firstStepOpen && step === state.steps[0] ? firstDeadline : undefined;
+        const result = await awaitStepDecision(state, step, input.timing, acts, cancelled, openedUntil);
         if (result === 'cancelled') return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
         if (result === 'rejected') {
           await acts.rejectRequest({ requestId: input.requestId, reason: 'rejected', step: step.step });

@@ -27,6 +27,8 @@ export function workerOptions(t: WorkerTuning): Partial<WorkerOptions> {
     // on 2 cores they only let work queue inside the process (memory) instead of in Temporal.
     maxConcurrentActivityTaskExecutions: activities,
     maxConcurrentWorkflowTaskExecutions: workflowTasks,
+    // Local activities (a joiner's plan, ADR 123) hold a database connection like activities do.
+    maxConcurrentLocalActivityExecutions: activities,
     maxConcurrentActivityTaskPolls: Math.min(4, activities),
     maxConcurrentWorkflowTaskPolls: Math.max(2, Math.min(4, workflowTasks)),
   };
