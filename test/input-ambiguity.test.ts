@@ -8,6 +8,8 @@ import { http, people, rowCounts, seedRole, seedSystem, startRequestStack, type 
  *   already refused it, the other eight timestamp fields did not);
  * - a JSON key given twice in one object (`{"decision":"approve","decision":"reject"}` was
  *   recorded as a rejection), and the keys `__proto__` and `constructor`, dropped without a word.
+ * - a required text that is only white space (ADR 177): `"   "` passed `@Length(1, n)` and became
+ *   a blank attestation note, justification, rejection comment or catalog name.
  * Every refusal is a 400 naming the field, and nothing is written.
  */
 describe('ambiguous input is refused, naming the field', () => {
@@ -96,6 +98,48 @@ describe('ambiguous input is refused, naming the field', () => {
     expect(res.status).toBe(400);
     expect(res.body.details?.map((d) => d.path)).toContain(field);
     expect(await rowCounts(stack.owner)).toEqual(before);
+  });
+
+  const BLANK = ' \t\u00a0\n';
+  const joiner = (key: string, over: Record<string, unknown> = {}, identity: Record<string, unknown> = {}) => JSON.stringify({
+    identity: { key, username: key.toLowerCase(), email: `${key.toLowerCase()}@example.org`, name: 'Joiner', department: 'Lab', title: 'Tech', manager: 'mgr', startDate: '2027-01-04', ...identity },
+    roles: ['r1'], justification: 'new starter', ...over,
+  });
+  const blankCases: [string, string, string, string, string][] = [
+    ['joiner justification', 'POST', '/api/v1/requests/joiner', joiner('B1', { justification: BLANK }), 'justification'],
+    ['joiner identity.name', 'POST', '/api/v1/requests/joiner', joiner('B2', {}, { name: BLANK }), 'identity.name'],
+    ['mover justification', 'POST', '/api/v1/requests/mover', JSON.stringify({ identity: 'p1', changes: { title: 'Lead' }, justification: BLANK }), 'justification'],
+    ['mover changes.title', 'POST', '/api/v1/requests/mover', JSON.stringify({ identity: 'p1', changes: { title: BLANK }, justification: 'x' }), 'changes.title'],
+    ['identity name', 'POST', '/api/v1/identities', JSON.stringify({ key: 'B3', username: 'b3', name: BLANK }), 'name'],
+    ['system name', 'POST', '/api/v1/systems', JSON.stringify({ key: 'blank', name: BLANK, owners: [], channel: 'queue', entitlements: [] }), 'name'],
+    ['entitlement name', 'POST', '/api/v1/systems', JSON.stringify({ key: 'blank2', name: 'S', owners: [], channel: 'queue', entitlements: [{ key: 'e', name: '  ' }] }), 'entitlements.0.name'],
+    ['campaign name', 'POST', '/api/v1/certifications?dryRun=true', JSON.stringify({ name: BLANK, scope: { type: 'all' }, reviewer: 'manager', fallbackReviewer: 'adm', dueAt: '2099-01-01T00:00:00Z', deadlinePolicy: 'keep' }), 'name'],
+  ];
+
+  it.each(blankCases)('%s that is only white space: 400 naming it, nothing written', async (_name, method, path, text, field) => {
+    const before = await rowCounts(stack.owner);
+    const res = await send(method, path, text);
+    expect(res.status).toBe(400);
+    expect(res.body.details?.find((d) => d.path === field)?.problems).toContain(`${field.split('.').pop()} must not be blank`);
+    expect(await rowCounts(stack.owner)).toEqual(before);
+  });
+
+  it('a blank rejection comment and a blank attestation note are refused; an approval may still go without a comment', async () => {
+    const created = await send('POST', '/api/v1/requests/joiner', joiner('B9'));
+    expect(created.status).toBe(202);
+    const id = created.body.id!;
+    await api.waitStep(id, 1);
+    const reject = await send('POST', `/api/v1/requests/${id}/decisions`, JSON.stringify({ decision: 'reject', comment: BLANK }), 'mgr');
+    expect(reject.status).toBe(400);
+    expect(reject.body.details).toEqual([{ path: 'comment', problems: ['comment is required to reject and must not be blank'] }]);
+    expect((await send('POST', `/api/v1/requests/${id}/decisions`, JSON.stringify({ decision: 'approve', comment: '' }), 'mgr')).status).toBe(201);
+    const task = (await api.waitStatus(id, 'provisioning')).tasks[0];
+    const before = await rowCounts(stack.owner);
+    const blank = await send('POST', `/api/v1/tasks/${task.id}/complete`, JSON.stringify({ note: BLANK, externalRef: '  ' }), 'own');
+    expect(blank.status).toBe(400);
+    expect(blank.body.details?.map((d) => d.path).sort()).toEqual(['externalRef', 'note']);
+    expect(await rowCounts(stack.owner)).toEqual(before);
+    expect((await send('POST', `/api/v1/tasks/${task.id}/complete`, JSON.stringify({ note: 'account created' }), 'own')).status).toBe(200);
   });
 
   it('the same key in two different objects is not a duplicate', async () => {

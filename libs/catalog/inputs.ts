@@ -23,6 +23,7 @@ import { APPROVAL_STEP_KINDS, RISK_LEVELS } from '../domain/approval-policy';
 import { CHANNELS } from './entities/target-system.entity';
 import { IsIdentityEmail, IsUsername } from './identity-rules';
 import { IsTimestampWithOffset } from './timestamp-input';
+import { HasText } from './text-input';
 
 /** Keys of catalog objects (systems, roles, rules): lower-case slugs. */
 export const CATALOG_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -36,7 +37,7 @@ export class EntitlementInput {
   @ApiProperty({ example: 'order-meds' }) @IsString() @Matches(ENTITLEMENT_KEY, { message: 'key must be an entitlement key' })
   key!: string;
 
-  @ApiProperty({ example: 'Order medications' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'Order medications' }) @IsString() @MinLength(1) @MaxLength(200) @HasText()
   name!: string;
 
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
@@ -54,7 +55,7 @@ export class ManualEffortInput {
 }
 
 export class SystemBody {
-  @ApiProperty({ example: 'Electronic health record' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'Electronic health record' }) @IsString() @MinLength(1) @MaxLength(200) @HasText()
   name!: string;
 
   @ApiProperty({ type: [String], description: 'Identity keys of the system owners', example: ['E1002'] })
@@ -119,7 +120,7 @@ export class ApprovalPolicyInput {
 }
 
 export class RoleBody {
-  @ApiProperty({ example: 'Registered nurse' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'Registered nurse' }) @IsString() @MinLength(1) @MaxLength(200) @HasText()
   name!: string;
 
   @ApiPropertyOptional({ default: '' }) @IsOptional() @IsString() @MaxLength(2000)
@@ -161,7 +162,7 @@ export const SOD_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const SOD_ACTIONS = ['block', 'require_dual_approval'] as const;
 
 export class SodRuleBody {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) @HasText()
   name!: string;
 
   @ApiPropertyOptional({ default: '' }) @IsOptional() @IsString() @MaxLength(2000)
@@ -192,7 +193,7 @@ export class IdentityBody {
   @ApiPropertyOptional({ nullable: true, example: 'jdoe@example.org', description: 'ASCII address; unique ignoring case' }) @IsOptional() @IsIdentityEmail()
   email?: string | null;
 
-  @ApiProperty({ example: 'Jane Doe' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ example: 'Jane Doe' }) @IsString() @MinLength(1) @MaxLength(200) @HasText()
   name!: string;
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200)

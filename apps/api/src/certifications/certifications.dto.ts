@@ -7,6 +7,7 @@ import {
 import { ITEM_FLAGS } from '../../../../libs/domain/certification';
 import { PageQueryDto } from '../common/paging.dto';
 import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { HasText } from '../../../../libs/catalog/text-input';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_BULK = 1000;
@@ -23,7 +24,7 @@ export class CampaignScopeDto {
 
 /** The campaign template: every field of the start body but `dueAt` (schedules reuse it). */
 export class CampaignTemplateDto {
-  @ApiProperty({ example: 'Q4 manager review' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Q4 manager review' }) @IsString() @Length(1, 200) @HasText()
   name!: string;
 
   @ApiProperty({ type: CampaignScopeDto }) @IsObject({ message: 'scope must be an object' }) @ValidateNested() @Type(() => CampaignScopeDto)
@@ -87,6 +88,7 @@ export class ItemDecisionDto {
   @ApiPropertyOptional({ description: 'required (non-empty) on revoke', example: 'Left the lab team in March' })
   @ValidateIf((o: ItemDecisionDto) => o.decision === 'revoke' || o.comment !== undefined)
   @IsString() @Length(1, 2000, { message: 'comment is required on revoke (1 to 2000 characters)' })
+  @HasText((o: ItemDecisionDto) => o.decision === 'revoke', 'comment is required on revoke and must not be blank')
   comment?: string;
 }
 
@@ -104,7 +106,7 @@ export class ReassignDto {
   @ApiProperty({ description: 'identity key of the new reviewer (active; never the subject)' }) @Matches(KEY, { message: 'to must be an identity key' })
   to!: string;
 
-  @ApiProperty() @IsString() @Length(1, 2000)
+  @ApiProperty() @IsString() @Length(1, 2000) @HasText()
   reason!: string;
 }
 
@@ -119,7 +121,7 @@ export class ReportQueryDto {
 }
 
 export class ScheduleDto {
-  @ApiProperty({ example: 'Quarterly manager review' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Quarterly manager review' }) @IsString() @Length(1, 200) @HasText()
   name!: string;
 
   @ApiPropertyOptional({ description: 'standard five-field cron (UTC); exactly one of cron and every', example: '0 6 1 */3 *' })

@@ -17,6 +17,7 @@ import {
 import { IsIdentityEmail, IsUsername } from '../../../../libs/catalog/identity-rules';
 import { PageQueryDto } from '../common/paging.dto';
 import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { HasText } from '../../../../libs/catalog/text-input';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ROLE_KEY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -31,13 +32,13 @@ export class JoinerIdentityDto {
   @ApiProperty({ example: 'jdoe@example.org', description: 'ASCII address; unique ignoring case' }) @IsIdentityEmail()
   email!: string;
 
-  @ApiProperty({ example: 'Jane Doe' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Jane Doe' }) @IsString() @Length(1, 200) @HasText()
   name!: string;
 
-  @ApiProperty({ example: 'Radiology' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Radiology' }) @IsString() @Length(1, 200) @HasText()
   department!: string;
 
-  @ApiProperty({ example: 'Radiographer' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: 'Radiographer' }) @IsString() @Length(1, 200) @HasText()
   title!: string;
 
   @ApiProperty({ example: 'E0007', description: 'identity key of the manager' }) @Matches(KEY)
@@ -55,15 +56,15 @@ export class JoinerRequestDto {
   @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @Matches(ROLE_KEY, { each: true, message: 'each role must be a role key' })
   roles!: string[];
 
-  @ApiProperty({ example: 'New radiographer starting in January' }) @IsString() @Length(1, 2000)
+  @ApiProperty({ example: 'New radiographer starting in January' }) @IsString() @Length(1, 2000) @HasText()
   justification!: string;
 }
 
 export class MoverChangesDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @HasText()
   department?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) @HasText()
   title?: string;
 
   @ApiPropertyOptional({ description: 'identity key of the new manager' }) @IsOptional() @Matches(KEY)
@@ -85,7 +86,7 @@ export class MoverRequestDto {
   @ApiPropertyOptional({ type: MoverChangesDto }) @IsOptional() @IsObject({ message: 'changes must be an object' }) @ValidateNested() @Type(() => MoverChangesDto)
   changes?: MoverChangesDto;
 
-  @ApiProperty() @IsString() @Length(1, 2000)
+  @ApiProperty() @IsString() @Length(1, 2000) @HasText()
   justification!: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601 with offset; recorded (org changes apply at completion)' })
@@ -97,7 +98,8 @@ export class DecisionDto {
   @ApiProperty({ enum: ['approve', 'reject'] }) @IsIn(['approve', 'reject'])
   decision!: 'approve' | 'reject';
 
-  @ApiProperty({ example: 'Matches the role catalog for radiographers' }) @IsString() @MaxLength(2000)
+  @ApiProperty({ example: 'Matches the role catalog for radiographers', description: 'required (not blank) to reject' }) @IsString() @MaxLength(2000)
+  @HasText((o: DecisionDto) => o.decision === 'reject', 'comment is required to reject and must not be blank')
   comment!: string;
 }
 
@@ -107,10 +109,10 @@ export class CancelDto {
 }
 
 export class CompleteTaskDto {
-  @ApiProperty({ example: 'Account created in the EHR with the clinician profile' }) @IsString() @Length(1, 2000)
+  @ApiProperty({ example: 'Account created in the EHR with the clinician profile' }) @IsString() @Length(1, 2000) @HasText()
   note!: string;
 
-  @ApiPropertyOptional({ example: 'INC-20411' }) @IsOptional() @IsString() @Length(1, 200)
+  @ApiPropertyOptional({ example: 'INC-20411' }) @IsOptional() @IsString() @Length(1, 200) @HasText()
   externalRef?: string;
 }
 

@@ -1120,7 +1120,10 @@ export interface components {
         DecisionDto: {
             /** @enum {string} */
             decision: "approve" | "reject";
-            /** @example Matches the role catalog for radiographers */
+            /**
+             * @description required (not blank) to reject
+             * @example Matches the role catalog for radiographers
+             */
             comment: string;
         };
         DecisionResultDto: {
