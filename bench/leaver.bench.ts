@@ -65,8 +65,7 @@ export async function run(services: BenchServices): Promise<BenchResult> {
   let api: ServiceProcess | null = null;
   let worker: ServiceProcess | null = null;
   try {
-    // BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof) is a diagnostic knob; unset, the worker runs as deployed.
-    worker = await startServiceProcess('worker', common, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+    worker = await startServiceProcess('worker', common);
     api = await startServiceProcess('api', { ...common, PORT: String(apiPort), HOST: '127.0.0.1' });
     const hr = { authorization: `Bearer ${await integrationToken(issuer, 'hr-system')}`, 'content-type': 'application/json' };
     const start = async (key: string) => {

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { workerProcessEnv } from '../libs/temporal/worker-process';
 
 /** A service process started from dist/ (api or worker), with its resident memory sampled. */
 export interface ServiceProcess {
@@ -22,6 +23,16 @@ function rssOf(pid: number): number {
 }
 
 /**
+ * A worker's environment as the product starts it (libs/temporal/worker-process.ts, ADR 127), the
+ * floor's worker included so the floor measures the engine under the same process settings.
+ * BENCH_WORKER_PROCESS_ENV=off is a diagnostic to measure the worker as it was before ADR 127 (node
+ * and glibc defaults); its rows are then not the product's.
+ */
+export function benchWorkerEnv(env: Record<string, string>): Record<string, string> {
+  return process.env.BENCH_WORKER_PROCESS_ENV === 'off' ? env : workerProcessEnv(env);
+}
+
+/**
  * Starts `dist/apps/<component>/src/main.js` (or the floor worker, dist/bench/floor/main.js) with exactly `env` (plus PATH/HOME) and resolves
  * on its `ready` IPC message. RSS is read from /proc every 100 ms.
  */
@@ -30,10 +41,14 @@ export async function startServiceProcess(component: 'api' | 'worker' | 'floor-w
   const dist = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..') : join(__dirname, '..', 'dist');
   // The floor worker (bench/floor) is the bench's own process, started and sampled like the services.
   const main = component === 'floor-worker' ? join(dist, 'bench', 'floor', 'main.js') : join(dist, 'apps', component, 'src', 'main.js');
+  // A MALLOC_ARENA_MAX of the bench's own environment passes through (over the product's), to compare arena caps.
+  const arenas: Record<string, string> = process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {};
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...arenas, ...env };
+  // BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof, or -r ./dist/bench/diag/memory-log.js) is a diagnostic knob for every bench's worker.
+  const diagnostics = component === 'api' ? [] : (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = fork(main, [], {
-    execArgv,
-    // MALLOC_ARENA_MAX passes through, so a bench can compare glibc's arena cap on the services' RSS.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), ...env },
+    execArgv: [...execArgv, ...diagnostics],
+    env: component === 'api' ? base : benchWorkerEnv(base),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { personTokens, integrationToken } from '../libs/auth/dev-tokens';
+import { WORKER_PROCESS_ENV } from '../libs/temporal/worker-process';
 import { until } from './support/leaver-fixtures';
 import { launcherEnv, launchStack, ownerClient, removeLauncherData, seedQueueLeavers } from './support/launcher';
 
@@ -27,6 +28,9 @@ describe('npm start launcher', () => {
     return { status: res.status, body: await res.text() };
   }
 
+  /** The pids the launcher printed for one child ("worker ready (pid N)"), in order. */
+  const pidsOf = (output: string, name: string) => [...output.matchAll(new RegExp(`${name} ready \\(pid (\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
+
   it('brings up the stack, answers ready, stops cleanly on SIGINT, and restarts on the same data', async () => {
     const first = launch();
     await first.running;
@@ -37,6 +41,10 @@ describe('npm start launcher', () => {
     expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, temporal: { status: 'up' } } });
     expect((await get('/docs-json')).status).toBe(200);
     expect((await get('/', env.TEMPORAL_UI_PORT)).status).toBe(200);
+    // The worker runs with the memory bounds of ADR 127 (glibc arenas, V8 heaps); the api without them.
+    const environ = (name: string) => readFileSync(`/proc/${pidsOf(first.output(), name)[0]}/environ`, 'utf8').split('\0');
+    expect(environ('worker')).toEqual(expect.arrayContaining(Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`)));
+    expect(environ('api')).not.toContain(`NODE_OPTIONS=${WORKER_PROCESS_ENV.NODE_OPTIONS}`);
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
@@ -55,8 +63,6 @@ describe('npm start launcher', () => {
     if (process.getuid?.() === 0) expect(existsSync(join(dataDir, 'postgres.location'))).toBe(true);
   }, 240_000);
 
-  /** The pids the launcher printed for one child ("worker ready (pid N)"), in order. */
-  const pidsOf = (output: string, name: string) => [...output.matchAll(new RegExp(`${name} ready \\(pid (\\d+)\\)`, 'g'))].map((m) => Number(m[1]));
   const restartsIn = (metrics: string, name: string) => Number(new RegExp(`jml_launcher_restarts_total\\{process="${name}"\\} (\\d+)`).exec(metrics)?.[1]);
 
   it('restarts a SIGKILLed worker and api while the rest keeps serving, a leaver completes, and repeated crashes stop it with the reason', async () => {

@@ -1,15 +1,27 @@
 import { appendFileSync, readFileSync } from 'node:fs';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
 
 /**
  * Diagnostic preload (`BENCH_WORKER_NODE_ARGS='-r ./dist/bench/diag/memory-log.js'`): every second
- * appends the process's V8 view of its memory (main thread) beside the kernel's RSS, anonymous and file-backed, to /tmp/jml-memory-<pid>.log,
- * to tell the JS heap from the Temporal Rust core and other native memory (ADR 122).
+ * appends the V8 view of the memory of each JavaScript thread that loads it (node passes `-r` on to
+ * worker threads, so the Temporal workflow thread logs its own isolate too) beside the kernel's view
+ * of the process (RSS anonymous and file-backed, thread count), to /tmp/jml-memory-<pid>.log, to
+ * tell the JS heaps from the Temporal Rust core and other native memory (ADRs 122, 127).
  */
 const file = `/tmp/jml-memory-${process.pid}.log`;
 const mb = (b: number) => Math.round(b / 2 ** 20);
+const thread = isMainThread ? 'main' : `thread${threadId}`;
 setInterval(() => {
   const m = process.memoryUsage();
-  // The kernel's split: anonymous memory (heaps, Rust core, malloc arenas) and file pages (node and the native addon's code).
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
-  appendFileSync(file, `${new Date().toISOString()} rss ${mb(m.rss)} anon ${mb(kb('RssAnon'))} file ${mb(kb('RssFile'))} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`);
+  const h = getHeapStatistics();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  const threads = /Threads:\s+(\d+)/.exec(status)?.[1];
+  appendFileSync(
+    file,
+    `${new Date().toISOString()} ${thread} rss ${mb(m.rss)} anon ${mb(kb('RssAnon'))} file ${mb(kb('RssFile'))} threads ${threads} ` +
+      `heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} ` +
+      `heapLimit ${mb(h.heap_size_limit)} malloced ${mb(h.malloced_memory)}\n`,
+  );
 }, 1000).unref();

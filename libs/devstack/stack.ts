@@ -8,6 +8,7 @@ import { findTemporalCli } from '../temporal/cli-binary';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './postgres';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
 import { Supervisor, type RestartPolicy } from './supervisor';
+import { workerProcessEnv } from '../temporal/worker-process';
 
 /**
  * The whole stack of `npm start`: embedded PostgreSQL (unless DATABASE_URL), the Temporal dev
@@ -74,7 +75,7 @@ function superviseChildren(config: Config, distDir: string, env: NodeJS.ProcessE
     if (child?.connected) child.send({ type: 'launcher-restarts', restarts: { api: api.restarts, worker: worker.restarts } });
   };
   const hooks = { log, onGiveUp, onStarted: tellApi };
-  const worker: Supervisor = new Supervisor('worker', () => forkReady(resolve(distDir, 'apps/worker/src/main.js'), env, stdio, 'worker'), policy, hooks);
+  const worker: Supervisor = new Supervisor('worker', () => forkReady(resolve(distDir, 'apps/worker/src/main.js'), workerProcessEnv(env), stdio, 'worker'), policy, hooks);
   const api: Supervisor = new Supervisor('api', () => forkReady(resolve(distDir, 'apps/api/src/main.js'), env, stdio, 'api'), policy, hooks);
   return { api, worker };
 }
