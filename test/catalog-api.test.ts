@@ -128,6 +128,18 @@ describe('catalog API', () => {
     expect((await audit('role.version_created')).map((r) => r.details.version)).toEqual([2]);
   });
 
+  it('an edit based on an older version is refused (409) and writes nothing: no lost update (ADR 171)', async () => {
+    const { key: _k, ...body } = role;
+    const stale = await call('root', 'PUT', '/api/v1/roles/clinician', { ...body, name: 'Stale edit', expectedVersion: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toMatch(/now at version 2, not 1/);
+    expect((await call('reader', 'GET', '/api/v1/roles/clinician')).body).toMatchObject({ version: 2, name: role.name });
+    expect((await call('root', 'PUT', '/api/v1/roles/clinician', { ...body, expectedVersion: 0 })).status).toBe(400);
+    const fresh = await call('root', 'PUT', '/api/v1/roles/clinician', { ...body, expectedVersion: 2 });
+    expect(fresh.body).toMatchObject({ version: 3, latestVersion: 3 });
+    expect((await audit('role.version_created')).map((r) => r.details.version)).toEqual([2, 3]);
+  });
+
   it('rejects roles with unknown references, naming each path, and writes nothing', async () => {
     const before = [await count('role'), await count('role_version')];
     const bad = await call('root', 'POST', '/api/v1/roles', {
@@ -178,6 +190,11 @@ describe('catalog API', () => {
     expect((await call('root', 'POST', '/api/v1/sod-rules', { ...rule, key: 'rx3', sets: [rule.sets[0]] })).status).toBe(400);
     const put = await call('root', 'PUT', '/api/v1/sod-rules/rx', { ...rule, key: undefined, action: 'require_dual_approval' });
     expect(put.body).toMatchObject({ revision: 2, action: 'require_dual_approval', status: 'active' });
+    // An edit begun at revision 1 would undo the change above: refused, nothing written.
+    const stale = await call('root', 'PUT', '/api/v1/sod-rules/rx', { ...rule, key: undefined, expectedRevision: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toMatch(/now at revision 2, not 1/);
+    expect((await call('reader', 'GET', '/api/v1/sod-rules/rx')).body).toMatchObject({ revision: 2, action: 'require_dual_approval' });
     const del = await call('root', 'DELETE', '/api/v1/sod-rules/rx');
     expect(del.body).toMatchObject({ status: 'retired' });
     expect((await call('root', 'DELETE', '/api/v1/sod-rules/rx')).status).toBe(409);

@@ -140,6 +140,17 @@ export class RoleBody {
   approvalPolicy!: ApprovalPolicyInput;
 }
 
+/**
+ * A role edit (PUT). `expectedVersion` is the version the editor started from: when someone has
+ * written a newer version meanwhile the edit is refused (409) instead of silently undoing theirs
+ * (ADR 171). Omitted = last writer wins, as before.
+ */
+export class PutRoleInput extends RoleBody {
+  @ApiPropertyOptional({ example: 1, minimum: 1, description: 'The version this edit is based on; another current version = 409' })
+  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
+  expectedVersion?: number;
+}
+
 export class CreateRoleInput extends RoleBody {
   @ApiProperty({ example: 'rn-inpatient' }) @IsString() @Matches(CATALOG_KEY, { message: `key ${keyMsg}` })
   key!: string;
@@ -177,6 +188,13 @@ export class SodRuleBody {
   @ApiProperty({ type: [SodSetInput], description: 'Conflicting sides: holding any two is a conflict' })
   @IsArray() @ArrayMinSize(2) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => SodSetInput)
   sets!: SodSetInput[];
+}
+
+/** A rule edit (PUT); `expectedRevision` as a role's `expectedVersion` (ADR 171). */
+export class PutSodRuleInput extends SodRuleBody {
+  @ApiPropertyOptional({ example: 1, minimum: 1, description: 'The revision this edit is based on; another current revision = 409' })
+  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
+  expectedRevision?: number;
 }
 
 export class CreateSodRuleInput extends SodRuleBody {

@@ -4,7 +4,7 @@ import { recordAuditEvent, type AuditActor } from '../audit/ledger';
 import { normaliseEntitlements, type ApprovalPolicy } from '../domain';
 import { isUniqueViolation, loadRefs } from './db-refs';
 import { Role, RoleVersion } from './entities/role.entity';
-import type { CreateRoleInput, RoleBody } from './inputs';
+import type { CreateRoleInput, PutRoleInput, RoleBody } from './inputs';
 import { cursorCodec, invalidCursor, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkRole } from './refs';
@@ -117,12 +117,15 @@ export async function createRole(em: EntityManager, input: CreateRoleInput, acto
 }
 
 /** Every PUT writes version n+1; earlier versions stay exactly as they were. */
-export async function putRole(em: EntityManager, key: string, body: RoleBody, writer: RoleWriter): Promise<RoleView> {
+export async function putRole(em: EntityManager, key: string, body: PutRoleInput, writer: RoleWriter): Promise<RoleView> {
   const role = await em.findOne(Role, { key });
   if (!role) throw new NotFoundException(`No role "${key}"`);
   const latest = await em.findOneOrFail(RoleVersion, { roleKey: key, version: role.latestVersion });
   if (!writer.isAdmin && writer.identityKey !== latest.owner) {
     throw new ForbiddenException(`Only an admin or the role owner (${latest.owner}) may change role "${key}"`);
+  }
+  if (body.expectedVersion !== undefined && body.expectedVersion !== role.latestVersion) {
+    throw new ConflictException(`Role "${key}" is now at version ${role.latestVersion}, not ${body.expectedVersion}: it changed after this edit began`);
   }
   await validateRole(em, body);
   const next = role.latestVersion + 1;

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent, type AuditActor } from '../audit/ledger';
 import { isUniqueViolation, loadRefs } from './db-refs';
 import { SodRule } from './entities/sod-rule.entity';
-import type { CreateSodRuleInput, SodRuleBody } from './inputs';
+import type { CreateSodRuleInput, PutSodRuleInput, SodRuleBody } from './inputs';
 import { cursorCodec, pageLimit, toPage, type Page, type PageQuery } from './pagination';
 import { Problems } from './problems';
 import { checkSodRule } from './refs';
@@ -65,10 +65,13 @@ export async function createSodRule(em: EntityManager, input: CreateSodRuleInput
   }
 }
 
-export async function putSodRule(em: EntityManager, key: string, body: SodRuleBody, actor: AuditActor): Promise<SodRuleView> {
+export async function putSodRule(em: EntityManager, key: string, body: PutSodRuleInput, actor: AuditActor): Promise<SodRuleView> {
   const r = await em.findOne(SodRule, { key });
   if (!r) throw new NotFoundException(`No SoD rule "${key}"`);
   if (r.retiredAt) throw new ConflictException(`SoD rule "${key}" is retired`);
+  if (body.expectedRevision !== undefined && body.expectedRevision !== r.revision) {
+    throw new ConflictException(`SoD rule "${key}" is now at revision ${r.revision}, not ${body.expectedRevision}: it changed after this edit began`);
+  }
   await validate(em, body);
   const before = sodRuleView(r);
   return em.transactional(async (tx) => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CATALOG_KEY, CreateRoleInput, RoleBody } from '../../../../libs/catalog/inputs';
+import { CATALOG_KEY, CreateRoleInput, PutRoleInput } from '../../../../libs/catalog/inputs';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { KeyParam } from '../common/openapi/params';
 import { createRole, getRole, listRoles, listRoleVersions, putRole } from '../../../../libs/catalog/roles.service';
@@ -44,8 +44,8 @@ export class RolesController {
   @Authenticated()
   @KeyParam('key', CATALOG_KEY, 'rn-inpatient')
   @ApiOkResponse({ type: RoleResponse, description: 'The new version (n+1); earlier versions are unchanged' })
-  @ApiErrors(400, [403, 'Neither an admin nor the owner of the role'], [404, 'No such role'], [409, 'Changed concurrently: retry'], 413)
-  put(@Param('key') key: string, @Body() body: RoleBody, @CurrentPrincipal() p: Principal) {
+  @ApiErrors(400, [403, 'Neither an admin nor the owner of the role'], [404, 'No such role'], [409, 'Changed concurrently, or no longer at `expectedVersion`: reload and retry'], 413)
+  put(@Param('key') key: string, @Body() body: PutRoleInput, @CurrentPrincipal() p: Principal) {
     return putRole(this.em, key, body, { actor: actorOf(p), identityKey: p.identityKey, isAdmin: p.roles.includes('admin') });
   }
 

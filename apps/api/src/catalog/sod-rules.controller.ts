@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CATALOG_KEY, CreateSodRuleInput, SodRuleBody } from '../../../../libs/catalog/inputs';
+import { CATALOG_KEY, CreateSodRuleInput, PutSodRuleInput } from '../../../../libs/catalog/inputs';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { KeyParam } from '../common/openapi/params';
 import { createSodRule, getSodRule, listSodRules, putSodRule, retireSodRule } from '../../../../libs/catalog/sod-rules.service';
@@ -43,8 +43,8 @@ export class SodRulesController {
   @Roles('admin')
   @KeyParam('key', CATALOG_KEY, 'rx-prescribe-dispense')
   @ApiOkResponse({ type: SodRuleResponse })
-  @ApiErrors(400, [404, 'No such rule'], [409, 'The rule is retired, or changed concurrently'], 413)
-  put(@Param('key') key: string, @Body() body: SodRuleBody, @CurrentPrincipal() p: Principal) {
+  @ApiErrors(400, [404, 'No such rule'], [409, 'The rule is retired, changed concurrently, or no longer at `expectedRevision`'], 413)
+  put(@Param('key') key: string, @Body() body: PutSodRuleInput, @CurrentPrincipal() p: Principal) {
     return putSodRule(this.em, key, body, actorOf(p));
   }
 
