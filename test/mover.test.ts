@@ -54,6 +54,8 @@ describe('mover workflow, cancellation and escalation', () => {
     expect(open.approvals[0].eligibleApprovers).toEqual(['mgr2']);
     const inbox = await api.get('/api/v1/approvals', 'mgr2');
     expect(inbox.body.items[0].diff).toEqual({ add: open.diff.add, remove: open.diff.remove });
+    // Not dated: the card says it applies once carried out (a dated mover's instant is checked in web-admin).
+    expect(inbox.body.items[0].effectiveAt).toBeNull();
     expect((await decide(res.body.id, 'mgr2')).status).toBe(201);
 
     const prov = await api.waitStatus(res.body.id, 'provisioning');

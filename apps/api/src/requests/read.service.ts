@@ -114,6 +114,7 @@ export class RequestReadService {
         sodFindings: r.sodFindings,
         justification: r.justification,
         changes: r.changes,
+        effectiveAt: r.effectiveAt?.toISOString() ?? null,
       };
     });
     const last = page[page.length - 1];

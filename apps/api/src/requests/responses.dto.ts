@@ -156,6 +156,8 @@ export class ApprovalItemDto {
   @ApiProperty({ type: [SodFindingDto] }) sodFindings!: SodFindingDto[];
   @ApiProperty({ type: String, nullable: true }) justification!: string | null;
   @ApiProperty(FREE_OBJECT) changes!: Record<string, unknown>;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'a dated mover: when the change applies; null = once approved and carried out' })
+  effectiveAt!: string | null;
 }
 
 export class ApprovalPageDto {
