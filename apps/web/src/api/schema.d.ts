@@ -1162,6 +1162,11 @@ export interface components {
             changes: {
                 [key: string]: unknown;
             };
+            /**
+             * Format: date-time
+             * @description a dated mover: when the change applies; null = once approved and carried out
+             */
+            effectiveAt: string | null;
         };
         ApprovalPageDto: {
             items: components["schemas"]["ApprovalItemDto"][];
@@ -1625,7 +1630,7 @@ export interface components {
             /** @example rn-inpatient */
             key: string;
         };
-        RoleBody: {
+        PutRoleInput: {
             /** @example Registered nurse */
             name: string;
             /** @default  */
@@ -1636,6 +1641,11 @@ export interface components {
             risk: "low" | "medium" | "high";
             entitlements: components["schemas"]["EntitlementRefInput"][];
             approvalPolicy: components["schemas"]["ApprovalPolicyInput"];
+            /**
+             * @description The version this edit is based on; another current version = 409
+             * @example 1
+             */
+            expectedVersion?: number;
         };
         SodSetResponse: {
             label?: string;
@@ -1680,7 +1690,7 @@ export interface components {
             /** @example rx-prescribe-dispense */
             key: string;
         };
-        SodRuleBody: {
+        PutSodRuleInput: {
             name: string;
             /** @default  */
             description: string;
@@ -1690,6 +1700,11 @@ export interface components {
             action: "block" | "require_dual_approval";
             /** @description Conflicting sides: holding any two is a conflict */
             sets: components["schemas"]["SodSetInput"][];
+            /**
+             * @description The revision this edit is based on; another current revision = 409
+             * @example 1
+             */
+            expectedRevision?: number;
         };
         IdentityResponse: {
             key: string;
@@ -4868,7 +4883,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RoleBody"];
+                "application/json": components["schemas"]["PutRoleInput"];
             };
         };
         responses: {
@@ -4921,7 +4936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Changed concurrently: retry */
+            /** @description Changed concurrently, or no longer at `expectedVersion`: reload and retry */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5359,7 +5374,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SodRuleBody"];
+                "application/json": components["schemas"]["PutSodRuleInput"];
             };
         };
         responses: {
@@ -5407,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The rule is retired, or changed concurrently */
+            /** @description The rule is retired, changed concurrently, or no longer at `expectedRevision` */
             409: {
                 headers: {
                     [name: string]: unknown;
