@@ -114,6 +114,7 @@ export function http(stack: RequestStack) {
   return {
     get: (path: string, who: string) => call('GET', path, who),
     post: (path: string, who: string, body: unknown = {}) => call('POST', path, who, body),
+    put: (path: string, who: string, body: unknown) => call('PUT', path, who, body),
     request: (id: string, who = 'adm') => call('GET', `/api/v1/requests/${id}`, who).then((r) => r.body),
     waitStatus: (id: string, status: string, timeoutMs = 30_000) =>
       until(`request ${id} to be ${status}`, async () => {

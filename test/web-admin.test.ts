@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack, tearDownBrowserTests } from './support/web';
 
 /**
  * The web app's second round (issue 16): cancelling a request the same way from the list and the
@@ -50,14 +50,7 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  afterEach(async () => {
-    for (const p of open.splice(0)) await p.context().close();
-  });
+  tearDownBrowserTests(open, () => ({ browser, stack }));
 
   it('the requester cancels from the requests list with a reason; the approver never gets the button; the request page then offers none', async () => {
     const id = await joiner('J200', 'Cy Cancelled');
@@ -115,6 +108,13 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     const r = await until('the mover to be readable', async () => (await api.request(id))?.effectiveAt ? api.request(id) : null);
     expect(Date.parse(r.effectiveAt)).toBe(Date.parse('2027-03-01T14:00:00Z'));
     await expectText(rita.getByRole('main'), 'Effective:');
+
+    // The approver's inbox card says when too, in the approver's zone with the offset (Paris: 15:00 +01:00).
+    const max = await as('mgr', '/approvals');
+    const card = max.getByRole('article', { name: /Change of job: Mo Mover/ });
+    await expectText(card, 'Takes effect:');
+    await expectText(card, '15:00 GMT+01:00');
+    expect(await seriousViolations(max)).toEqual([]);
   });
 
   it('an auditor sees who held access at a past moment (deep link) and now', async () => {

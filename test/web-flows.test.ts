@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, signIn, startWebStack } from './support/web';
+import { expectText, launchBrowser, screenshot, signIn, startWebStack, tearDownBrowserTests } from './support/web';
 
 /**
  * The web application in a real browser (Debian's Chromium through playwright-core), against the
@@ -47,14 +47,7 @@ describe('web app: the JML flows in a browser', () => {
     browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  afterEach(async () => {
-    for (const p of open.splice(0)) await p.context().close();
-  });
+  tearDownBrowserTests(open, () => ({ browser, stack }));
 
   it('a joiner asked for in the form, approved by two approvers, attested by the owner, shown completed with its timeline', async () => {
     const rita = await as('req', '/requests/new');

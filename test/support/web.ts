@@ -118,3 +118,19 @@ export const STAFF: TestIdentity[] = [
   { key: 'own', name: 'Olga Owner', roles: ['system_owner'] },
   { key: 'aud', name: 'Audra Auditor', roles: ['auditor'] },
 ];
+
+/**
+ * The tear-down every browser test file shares: after each test, close the pages it opened (each
+ * person's own context); after the file, the browser and the stack. `open` may be empty for files
+ * that keep one page; `get` is read at tear-down time, when beforeAll has filled the variables.
+ */
+export function tearDownBrowserTests(open: Page[], get: () => { browser?: Browser; stack?: { stop(): Promise<void> } }): void {
+  afterEach(async () => {
+    for (const p of open.splice(0)) await p.context().close();
+  });
+  afterAll(async () => {
+    const { browser, stack } = get();
+    await browser?.close();
+    await stack?.stop();
+  });
+}

@@ -79,6 +79,8 @@ function SignedIn() {
             <Route path="/catalog" element={<CatalogPage />} />
             <Route path="/catalog/:tab" element={<CatalogPage />} />
             <Route path="/catalog/:tab/:key" element={<CatalogPage />} />
+            <Route path="/catalog/new/:tab" element={<CatalogPage mode="new" />} />
+            <Route path="/catalog/:tab/:key/edit" element={<CatalogPage mode="edit" />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

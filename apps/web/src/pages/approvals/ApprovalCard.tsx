@@ -73,6 +73,11 @@ export function ApprovalCard({ item, me }: { item: Item; me: string | null }) {
               {item.step.required > 1 && ` (needs ${item.step.required} different approvers)`}
               {item.step.dueAt && `, due ${formatTime(item.step.dueAt)} (${fromNow(item.step.dueAt)})`}
             </Typography>
+            {r.kind === 'mover' && (
+              <Typography>
+                <strong>Takes effect:</strong> {item.effectiveAt ? `${formatTime(item.effectiveAt)} (${fromNow(item.effectiveAt)})` : 'as soon as it is approved and carried out'}
+              </Typography>
+            )}
           </Box>
           <OrgChanges changes={item.changes} />
           <DiffView diff={item.diff} />
