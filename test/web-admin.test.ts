@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack, tearDownBrowserTests } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, STAFF, startWebStack, browserSession } from './support/web';
 
 /**
  * The web app's second round (issue 16): cancelling a request the same way from the list and the
@@ -11,13 +11,7 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
   let stack: Awaited<ReturnType<typeof startWebStack>>;
   let api: ReturnType<typeof http>;
   let browser: Browser;
-  const open: Page[] = [];
-
-  const as = async (username: string, path: string) => {
-    const { page } = await signIn(browser, stack.url, username, path);
-    open.push(page);
-    return page;
-  };
+  const as = browserSession(() => ({ browser, stack }));
 
   const joiner = async (key: string, name: string) => {
     const res = await api.post('/api/v1/requests/joiner', 'req', {
@@ -49,8 +43,6 @@ describe('web app: cancel, dated movers, access at a moment, administration', ()
     await stack.owner.query(`UPDATE access_assignment SET granted_at = '2026-06-01T08:00:00Z' WHERE identity_key = 'mov1'`);
     browser = await launchBrowser();
   });
-
-  tearDownBrowserTests(open, () => ({ browser, stack }));
 
   it('the requester cancels from the requests list with a reason; the approver never gets the button; the request page then offers none', async () => {
     const id = await joiner('J200', 'Cy Cancelled');

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { http, people, seedRole, seedSodRule, seedSystem } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack, tearDownBrowserTests } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, STAFF, startWebStack, browserSession } from './support/web';
 
 /**
  * Catalog editing in the browser (issue 16): an admin adds a system, a role that uses it, changes
@@ -11,13 +11,7 @@ describe('web app: an admin edits the catalog', () => {
   let stack: Awaited<ReturnType<typeof startWebStack>>;
   let api: ReturnType<typeof http>;
   let browser: Browser;
-  const open: Page[] = [];
-
-  const as = async (username: string, path: string) => {
-    const { page } = await signIn(browser, stack.url, username, path);
-    open.push(page);
-    return page;
-  };
+  const as = browserSession(() => ({ browser, stack }));
 
   /** Picks `option` in the MUI select or autocomplete labelled `label` inside `scope`, typing `typed` first. */
   const pick = async (page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: string | RegExp, typed?: string) => {
@@ -37,8 +31,6 @@ describe('web app: an admin edits the catalog', () => {
     await seedSodRule(stack.owner, 'treat-vs-audit', 'block', ['ehr-clinician', 'ehr-auditor']);
     browser = await launchBrowser();
   });
-
-  tearDownBrowserTests(open, () => ({ browser, stack }));
 
   it('an admin adds a system: bad values are named beside their fields, nothing is saved until they are fixed', async () => {
     const ada = await as('adm', '/catalog/systems');

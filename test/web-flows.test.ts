@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, signIn, startWebStack, tearDownBrowserTests } from './support/web';
+import { expectText, launchBrowser, screenshot, startWebStack, browserSession } from './support/web';
 
 /**
  * The web application in a real browser (Debian's Chromium through playwright-core), against the
@@ -12,13 +12,7 @@ describe('web app: the JML flows in a browser', () => {
   let stack: Awaited<ReturnType<typeof startWebStack>>;
   let api: ReturnType<typeof http>;
   let browser: Browser;
-  const open: Page[] = [];
-
-  const as = async (username: string, path: string) => {
-    const { page } = await signIn(browser, stack.url, username, path);
-    open.push(page);
-    return page;
-  };
+  const as = browserSession(() => ({ browser, stack }));
 
   beforeAll(async () => {
     stack = await startWebStack();
@@ -46,8 +40,6 @@ describe('web app: the JML flows in a browser', () => {
     await holdRole(stack.owner, 'lv1', 'ehr-clinician');
     browser = await launchBrowser();
   });
-
-  tearDownBrowserTests(open, () => ({ browser, stack }));
 
   it('a joiner asked for in the form, approved by two approvers, attested by the owner, shown completed with its timeline', async () => {
     const rita = await as('req', '/requests/new');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { holdRole, http, people, seedRole, seedSodRule, seedSystem } from './requests-fixture';
 import { extractTo, unzip } from './support/unzip';
-import { launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack, tearDownBrowserTests } from './support/web';
+import { launchBrowser, screenshot, seriousViolations, signIn, STAFF, startWebStack, browserSession } from './support/web';
 
 /**
  * Every page of the web app in a real browser: it loads from the API's origin (deep links too),
@@ -49,7 +49,7 @@ describe('web app: every page, served by the API, accessible', () => {
     ({ page } = await signIn(browser, stack.url, 'adm', '/'));
   });
 
-  tearDownBrowserTests([], () => ({ browser, stack }));
+  browserSession(() => ({ browser, stack }));
 
   it('is served at / from the API origin with deep links, never shadowing the API, docs, health or metrics', async () => {
     const get = (path: string) => fetch(`${stack.url}${path}`);

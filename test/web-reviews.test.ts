@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { http, people, seedRole, seedSystem, until } from './requests-fixture';
-import { expectText, launchBrowser, screenshot, seriousViolations, signIn, startWebStack, tearDownBrowserTests } from './support/web';
+import { expectText, launchBrowser, screenshot, seriousViolations, signIn, startWebStack, browserSession } from './support/web';
 
 /** A certification review in the browser: the reviewer decides in bulk with one removal, previewed first, then signs off. */
 describe('web app: an access review decided in bulk', () => {
@@ -36,7 +36,7 @@ describe('web app: an access review decided in bulk', () => {
     browser = await launchBrowser();
   });
 
-  tearDownBrowserTests([], () => ({ browser, stack }));
+  browserSession(() => ({ browser, stack }));
 
   it('keeps two items and removes one (comment required), each previewed per row, then signs off', async () => {
     const started = await api.post('/api/v1/certifications', 'adm', {

@@ -120,11 +120,12 @@ export const STAFF: TestIdentity[] = [
 ];
 
 /**
- * The tear-down every browser test file shares: after each test, close the pages it opened (each
- * person's own context); after the file, the browser and the stack. `open` may be empty for files
- * that keep one page; `get` is read at tear-down time, when beforeAll has filled the variables.
+ * The frame every browser test file shares. Returns `as(username, path)`: a page in that person's
+ * own browser context, signed in and open at `path`. After each test the pages it opened close;
+ * after the file, the browser and the stack. `get` is read late, once beforeAll has set them.
  */
-export function tearDownBrowserTests(open: Page[], get: () => { browser?: Browser; stack?: { stop(): Promise<void> } }): void {
+export function browserSession(get: () => { browser?: Browser; stack?: { url: string; stop(): Promise<void> } }): (username: string, path: string) => Promise<Page> {
+  const open: Page[] = [];
   afterEach(async () => {
     for (const p of open.splice(0)) await p.context().close();
   });
@@ -133,4 +134,11 @@ export function tearDownBrowserTests(open: Page[], get: () => { browser?: Browse
     await browser?.close();
     await stack?.stop();
   });
+  return async (username, path) => {
+    const { browser, stack } = get();
+    if (!browser || !stack) throw new Error('browserSession: the browser or the stack did not start');
+    const { page } = await signIn(browser, stack.url, username, path);
+    open.push(page);
+    return page;
+  };
 }

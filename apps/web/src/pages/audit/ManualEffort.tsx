@@ -1,9 +1,9 @@
-import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, jsonOf, unwrap } from '../../api/client';
 import { Empty, QueryView } from '../../components/States';
 import { formatDate } from '../../lib/time';
+import { BarsChart } from './BarsChart';
 
 const GRANT = '#01579b';
 const REVOKE = '#8a4500';
@@ -22,19 +22,7 @@ export function ManualEffort() {
             <Typography sx={{ mb: 1 }}>
               {formatDate(r.from)} to {formatDate(r.to)}: {r.totals.tasks} manual tasks, {r.totals.hours} hours, {money(r.totals.cost)}; about {money(r.totals.yearly.cost)} a year.
             </Typography>
-            <Box sx={{ height: 260 }} role="img" aria-label="Manual tasks per system: access given and removed">
-              <ResponsiveContainer>
-                <BarChart data={rows}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="system" />
-                  <YAxis allowDecimals={false} />
-                  <Tooltip />
-                  <Legend />
-                  <Bar dataKey="grant" name="Access given" stackId="a" fill={GRANT} />
-                  <Bar dataKey="revoke" name="Access removed" stackId="a" fill={REVOKE} />
-                </BarChart>
-              </ResponsiveContainer>
-            </Box>
+            <BarsChart rows={rows} category="system" height={260} label="Manual tasks per system: access given and removed" series={[{ key: 'grant', name: 'Access given', fill: GRANT }, { key: 'revoke', name: 'Access removed', fill: REVOKE }]} />
             <Table size="small" aria-label="Manual effort per system">
               <TableHead>
                 <TableRow>

@@ -1,8 +1,8 @@
-import { Box, Grid, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Grid, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, unwrap } from '../../api/client';
 import { Empty, QueryView } from '../../components/States';
+import { BarsChart } from './BarsChart';
 import { ManualEffort } from './ManualEffort';
 
 /** Colours with at least 3:1 contrast against white (WCAG 1.4.11), told apart by the legend as well. */
@@ -31,20 +31,13 @@ function LeaverSla() {
         if (rows.length === 0) return <Empty>No leaver tasks yet.</Empty>;
         return (
           <>
-            <Box sx={{ height: 280 }} role="img" aria-label="Leaver access removals per system: on time, late and still open">
-              <ResponsiveContainer>
-                <BarChart data={rows}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="system" />
-                  <YAxis allowDecimals={false} />
-                  <Tooltip />
-                  <Legend />
-                  <Bar dataKey="met" name="On time" stackId="a" fill={MET} />
-                  <Bar dataKey="breached" name="Late" stackId="a" fill={BREACHED} />
-                  <Bar dataKey="pending" name="Still open" stackId="a" fill={PENDING} />
-                </BarChart>
-              </ResponsiveContainer>
-            </Box>
+            <BarsChart
+              rows={rows}
+              category="system"
+              height={280}
+              label="Leaver access removals per system: on time, late and still open"
+              series={[{ key: 'met', name: 'On time', fill: MET }, { key: 'breached', name: 'Late', fill: BREACHED }, { key: 'pending', name: 'Still open', fill: PENDING }]}
+            />
             <Table size="small" aria-label="Leaver deadlines per system">
               <TableHead>
                 <TableRow>
@@ -89,17 +82,7 @@ function SodReport() {
               <Empty>Nobody holds conflicting access.</Empty>
             ) : (
               <>
-                <Box sx={{ height: 240 }} role="img" aria-label="People in conflict per separation-of-duties rule">
-                  <ResponsiveContainer>
-                    <BarChart data={rows}>
-                      <CartesianGrid strokeDasharray="3 3" />
-                      <XAxis dataKey="rule" />
-                      <YAxis allowDecimals={false} />
-                      <Tooltip />
-                      <Bar dataKey="people" name="People in conflict" fill={BREACHED} />
-                    </BarChart>
-                  </ResponsiveContainer>
-                </Box>
+                <BarsChart rows={rows} category="rule" height={240} label="People in conflict per separation-of-duties rule" series={[{ key: 'people', name: 'People in conflict', fill: BREACHED }]} />
                 <ul>
                   {data.items.map((i) => (
                     <li key={i.identity}>

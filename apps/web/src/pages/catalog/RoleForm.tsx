@@ -1,15 +1,15 @@
-import { Alert, Button, Grid, MenuItem, Stack, TextField } from '@mui/material';
+import { Alert, Grid, MenuItem, Stack, TextField } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { EntitlementChooser, PeoplePicker, type EntitlementRef } from '../../components/CatalogPickers';
-import { SaveProblem } from '../../components/SaveProblem';
 import { QueryView } from '../../components/States';
 import { useSystems, type Role, type System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
 import { RISK_WORDS } from '../../lib/words';
 import { ApprovalStepsField, cleanStep, type Step } from './ApprovalStepsField';
+import { KeyNameFields, SaveBar } from './FormParts';
 
 type Risk = Role['risk'];
 const FIELDS = ['key', 'name', 'description', 'owner', 'risk', 'entitlements', 'approvalPolicy'];
@@ -71,12 +71,7 @@ function RoleFields({ initial, version, systems }: { initial: Draft; version?: n
     <Stack component="form" aria-label={creating ? 'New role' : `Edit role ${d.key}`} spacing={3} noValidate onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
       {!creating && <Alert severity="info">Saving makes version {version + 1}. Version {version} and earlier stay as they were: requests approved against them keep pointing to them.</Alert>}
       <Grid container spacing={2}>
-        <Grid size={{ xs: 12, md: 4 }}>
-          <TextField label="Key" value={d.key} onChange={(e) => set({ key: e.target.value })} required disabled={!creating} fullWidth {...fieldState(problems, 'key', creating ? 'Short, lower-case, never changes, e.g. rn-inpatient' : 'A key never changes')} />
-        </Grid>
-        <Grid size={{ xs: 12, md: 8 }}>
-          <TextField label="Name" value={d.name} onChange={(e) => set({ name: e.target.value })} required fullWidth {...fieldState(problems, 'name')} />
-        </Grid>
+        <KeyNameFields keyValue={d.key} name={d.name} onKey={(key) => set({ key })} onName={(name) => set({ name })} creating={creating} problems={problems} example="rn-inpatient" />
         <Grid size={{ xs: 12 }}>
           <TextField label="What the role is for" value={d.description} onChange={(e) => set({ description: e.target.value })} fullWidth multiline {...fieldState(problems, 'description', 'Shown to requesters when they pick roles')} />
         </Grid>
@@ -97,13 +92,7 @@ function RoleFields({ initial, version, systems }: { initial: Draft; version?: n
         </Grid>
       </Grid>
       <ApprovalStepsField steps={d.steps} onChange={(steps) => set({ steps })} problems={problems} />
-      <SaveProblem problems={problems} fields={FIELDS} conflict={conflictWords(creating)} />
-      <Stack direction="row" spacing={1}>
-        <Button type="submit" variant="contained" disabled={save.isPending}>
-          {creating ? 'Add role' : `Save as version ${version + 1}`}
-        </Button>
-        <Button onClick={() => void navigate(creating ? '/catalog/roles' : `/catalog/roles/${encodeURIComponent(d.key)}`)}>Cancel</Button>
-      </Stack>
+      <SaveBar problems={problems} fields={FIELDS} conflict={conflictWords(creating)} pending={save.isPending} label={creating ? 'Add role' : `Save as version ${version + 1}`} cancelTo={creating ? '/catalog/roles' : `/catalog/roles/${encodeURIComponent(d.key)}`} />
     </Stack>
   );
 }

@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { EntitlementChooser, RoleChooser } from '../../components/CatalogPickers';
-import { SaveProblem } from '../../components/SaveProblem';
 import { QueryView } from '../../components/States';
 import { useRoles, useSystems, type Role, type System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
+import { KeyNameFields, SaveBar } from './FormParts';
 
 type Body = Schemas['PutSodRuleInput'];
 type Side = Body['sets'][number];
@@ -72,12 +72,7 @@ function RuleFields({ initial, revision, roles, systems }: { initial: Draft; rev
   return (
     <Stack component="form" aria-label={creating ? 'New conflict rule' : `Edit conflict rule ${key}`} spacing={3} noValidate onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
       <Grid container spacing={2}>
-        <Grid size={{ xs: 12, md: 4 }}>
-          <TextField label="Key" value={key} onChange={(e) => set({ key: e.target.value })} required disabled={!creating} fullWidth {...fieldState(problems, 'key', creating ? 'Short, lower-case, never changes' : 'A key never changes')} />
-        </Grid>
-        <Grid size={{ xs: 12, md: 8 }}>
-          <TextField label="Name" value={d.name} onChange={(e) => set({ name: e.target.value })} required fullWidth {...fieldState(problems, 'name', 'e.g. Prescribe and dispense')} />
-        </Grid>
+        <KeyNameFields keyValue={key} name={d.name} onKey={(k) => set({ key: k })} onName={(name) => set({ name })} creating={creating} problems={problems} example="rx-prescribe-dispense" nameHint="e.g. Prescribe and dispense" />
         <Grid size={{ xs: 12, md: 8 }}>
           <TextField label="Why these conflict" value={d.description} onChange={(e) => set({ description: e.target.value })} fullWidth multiline {...fieldState(problems, 'description', 'Shown to approvers and reviewers')} />
         </Grid>
@@ -114,13 +109,7 @@ function RuleFields({ initial, revision, roles, systems }: { initial: Draft; rev
           Add a side
         </Button>
       </Box>
-      <SaveProblem problems={problems} fields={FIELDS} conflict={conflictWords(creating)} />
-      <Stack direction="row" spacing={1}>
-        <Button type="submit" variant="contained" disabled={save.isPending}>
-          {creating ? 'Add rule' : 'Save changes'}
-        </Button>
-        <Button onClick={() => void navigate('/catalog/sod-rules')}>Cancel</Button>
-      </Stack>
+      <SaveBar problems={problems} fields={FIELDS} conflict={conflictWords(creating)} pending={save.isPending} label={creating ? 'Add rule' : 'Save changes'} cancelTo="/catalog/sod-rules" />
     </Stack>
   );
 }

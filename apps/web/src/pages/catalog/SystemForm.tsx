@@ -1,15 +1,15 @@
-import { Button, Grid, MenuItem, Stack, TextField } from '@mui/material';
+import { Grid, MenuItem, Stack, TextField } from '@mui/material';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { PeoplePicker } from '../../components/CatalogPickers';
-import { SaveProblem } from '../../components/SaveProblem';
 import { QueryView } from '../../components/States';
 import type { System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
 import { CHANNEL_WORDS } from '../../lib/words';
 import { EntitlementRows, type EntitlementRow } from './EntitlementRows';
+import { KeyNameFields, SaveBar } from './FormParts';
 
 type Channel = System['channel'];
 const CHANNELS: Channel[] = ['queue', 'webhook', 'email'];
@@ -76,12 +76,7 @@ function SystemFields({ initial, creating }: { initial: Draft; creating: boolean
   return (
     <Stack component="form" aria-label={creating ? 'New system' : `Edit system ${d.key}`} spacing={3} noValidate onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
       <Grid container spacing={2}>
-        <Grid size={{ xs: 12, md: 4 }}>
-          <TextField label="Key" value={d.key} onChange={(e) => set({ key: e.target.value })} required disabled={!creating} fullWidth {...fieldState(problems, 'key', creating ? 'Short, lower-case, never changes, e.g. ehr' : 'A key never changes')} />
-        </Grid>
-        <Grid size={{ xs: 12, md: 8 }}>
-          <TextField label="Name" value={d.name} onChange={(e) => set({ name: e.target.value })} required fullWidth {...fieldState(problems, 'name')} />
-        </Grid>
+        <KeyNameFields keyValue={d.key} name={d.name} onKey={(key) => set({ key })} onName={(name) => set({ name })} creating={creating} problems={problems} example="ehr" />
         <Grid size={{ xs: 12 }}>
           <PeoplePicker label="Owners" value={d.owners} onChange={(owners) => set({ owners })} {...fieldState(problems, 'owners', 'They carry out and confirm access changes, and may approve them')} />
         </Grid>
@@ -102,13 +97,7 @@ function SystemFields({ initial, creating }: { initial: Draft; creating: boolean
         </Grid>
       </Grid>
       <EntitlementRows rows={d.entitlements} onChange={(entitlements) => set({ entitlements })} problems={problems} />
-      <SaveProblem problems={problems} fields={FIELDS} conflict={conflictWords(creating)} />
-      <Stack direction="row" spacing={1}>
-        <Button type="submit" variant="contained" disabled={save.isPending}>
-          {creating ? 'Add system' : 'Save changes'}
-        </Button>
-        <Button onClick={() => void navigate('/catalog/systems')}>Cancel</Button>
-      </Stack>
+      <SaveBar problems={problems} fields={FIELDS} conflict={conflictWords(creating)} pending={save.isPending} label={creating ? 'Add system' : 'Save changes'} cancelTo="/catalog/systems" />
     </Stack>
   );
 }

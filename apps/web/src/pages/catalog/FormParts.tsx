@@ -1,0 +1,35 @@
+import { Button, Grid, Stack, TextField } from '@mui/material';
+import { useNavigate } from 'react-router';
+import { SaveProblem } from '../../components/SaveProblem';
+import { fieldState, type FormProblems } from '../../lib/form-problems';
+
+/** Key and name, the first row of every catalog form: the key is typed once and never changes. */
+export function KeyNameFields(props: { keyValue: string; name: string; onKey: (v: string) => void; onName: (v: string) => void; creating: boolean; problems: FormProblems; example: string; nameHint?: string }) {
+  const { keyValue, name, onKey, onName, creating, problems, example, nameHint } = props;
+  return (
+    <>
+      <Grid size={{ xs: 12, md: 4 }}>
+        <TextField label="Key" value={keyValue} onChange={(e) => onKey(e.target.value)} required disabled={!creating} fullWidth {...fieldState(problems, 'key', creating ? `Short, lower-case, never changes, e.g. ${example}` : 'A key never changes')} />
+      </Grid>
+      <Grid size={{ xs: 12, md: 8 }}>
+        <TextField label="Name" value={name} onChange={(e) => onName(e.target.value)} required fullWidth {...fieldState(problems, 'name', nameHint)} />
+      </Grid>
+    </>
+  );
+}
+
+/** Why the last save failed (if it did), then the save and cancel buttons. */
+export function SaveBar(props: { problems: FormProblems; fields: string[]; conflict: (message: string) => string; pending: boolean; label: string; cancelTo: string }) {
+  const navigate = useNavigate();
+  return (
+    <>
+      <SaveProblem problems={props.problems} fields={props.fields} conflict={props.conflict} />
+      <Stack direction="row" spacing={1}>
+        <Button type="submit" variant="contained" disabled={props.pending}>
+          {props.label}
+        </Button>
+        <Button onClick={() => void navigate(props.cancelTo)}>Cancel</Button>
+      </Stack>
+    </>
+  );
+}
