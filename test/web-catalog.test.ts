@@ -128,6 +128,7 @@ describe('web app: an admin edits the catalog', () => {
     // A second admin saves version 3 while this form is open on version 2: saving is refused, not lost.
     await ada.getByRole('link', { name: 'Change (makes version 3)' }).click();
     const stale = ada.getByRole('form', { name: 'Edit role lab-tech' });
+    await expectText(stale, 'Saving makes version 3');
     const { key: _key, version: _v, latestVersion: _l, createdAt: _c, createdBy: _b, ...body } = v2;
     expect((await api.put('/api/v1/roles/lab-tech', 'adm', { ...body, name: 'Lab technician (night)' })).status).toBe(200);
     await stale.getByRole('textbox', { name: 'Name', exact: true }).fill('Lab tech');

@@ -3,6 +3,14 @@ import { useNavigate } from 'react-router';
 import { SaveProblem } from '../../components/SaveProblem';
 import { fieldState, type FormProblems } from '../../lib/form-problems';
 
+/**
+ * How an edit form reads what it edits: fresh on every opening (no cached copy from an earlier
+ * visit, gcTime 0) and never re-read while open (no refetch on focus): the form and the version
+ * it sends as `expectedVersion` are one snapshot, so a newer save by someone else is a 409 on
+ * saving, not a form that changes under the person typing (ADR 171).
+ */
+export const EDIT_SNAPSHOT = { gcTime: 0, staleTime: Infinity, refetchOnWindowFocus: false } as const;
+
 /** Key and name, the first row of every catalog form: the key is typed once and never changes. */
 export function KeyNameFields(props: { keyValue: string; name: string; onKey: (v: string) => void; onName: (v: string) => void; creating: boolean; problems: FormProblems; example: string; nameHint?: string }) {
   const { keyValue, name, onKey, onName, creating, problems, example, nameHint } = props;

@@ -9,7 +9,7 @@ import { useSystems, type Role, type System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
 import { RISK_WORDS } from '../../lib/words';
 import { ApprovalStepsField, cleanStep, type Step } from './ApprovalStepsField';
-import { KeyNameFields, SaveBar } from './FormParts';
+import { EDIT_SNAPSHOT, KeyNameFields, SaveBar } from './FormParts';
 
 type Risk = Role['risk'];
 const FIELDS = ['key', 'name', 'description', 'owner', 'risk', 'entitlements', 'approvalPolicy'];
@@ -62,7 +62,7 @@ function RoleFields({ initial, version, systems }: { initial: Draft; version?: n
         ? unwrap(api.POST('/api/v1/roles', { body: { key: d.key, ...bodyOf(d) } }))
         : unwrap(api.PUT('/api/v1/roles/{key}', { params: { path: { key: d.key } }, body: { ...bodyOf(d), expectedVersion: version } })),
     onSuccess: async (saved) => {
-      await Promise.all([qc.invalidateQueries({ queryKey: ['roles'] }), qc.invalidateQueries({ queryKey: ['role-versions', saved.key] }), qc.invalidateQueries({ queryKey: ['role', saved.key] })]);
+      await Promise.all([qc.invalidateQueries({ queryKey: ['roles'] }), qc.invalidateQueries({ queryKey: ['role-versions', saved.key] })]);
       void navigate(`/catalog/roles/${encodeURIComponent(saved.key)}`);
     },
   });
@@ -101,6 +101,7 @@ function RoleFields({ initial, version, systems }: { initial: Draft; version?: n
 export default function RoleForm({ roleKey }: { roleKey?: string }) {
   const systems = useSystems();
   const existing = useQuery({
+    ...EDIT_SNAPSHOT,
     queryKey: ['role', roleKey],
     enabled: Boolean(roleKey),
     queryFn: () => unwrap(api.GET('/api/v1/roles/{key}', { params: { path: { key: roleKey as string } } })),

@@ -7,7 +7,7 @@ import { EntitlementChooser, RoleChooser } from '../../components/CatalogPickers
 import { QueryView } from '../../components/States';
 import { useRoles, useSystems, type Role, type System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
-import { KeyNameFields, SaveBar } from './FormParts';
+import { EDIT_SNAPSHOT, KeyNameFields, SaveBar } from './FormParts';
 
 type Body = Schemas['PutSodRuleInput'];
 type Side = Body['sets'][number];
@@ -64,7 +64,7 @@ function RuleFields({ initial, revision, roles, systems }: { initial: Draft; rev
         ? unwrap(api.POST('/api/v1/sod-rules', { body: d }))
         : unwrap(api.PUT('/api/v1/sod-rules/{key}', { params: { path: { key } }, body: { ...body, expectedRevision: revision } })),
     onSuccess: async () => {
-      await Promise.all([qc.invalidateQueries({ queryKey: ['sod-rules'] }), qc.invalidateQueries({ queryKey: ['sod-rule', key] })]);
+      await qc.invalidateQueries({ queryKey: ['sod-rules'] });
       void navigate('/catalog/sod-rules');
     },
   });
@@ -119,6 +119,7 @@ export default function SodRuleForm({ ruleKey }: { ruleKey?: string }) {
   const roles = useRoles();
   const systems = useSystems();
   const existing = useQuery({
+    ...EDIT_SNAPSHOT,
     queryKey: ['sod-rule', ruleKey],
     enabled: Boolean(ruleKey),
     queryFn: () => unwrap(api.GET('/api/v1/sod-rules/{key}', { params: { path: { key: ruleKey as string } } })),

@@ -9,7 +9,7 @@ import type { System } from '../../lib/catalog';
 import { fieldState, FormProblems } from '../../lib/form-problems';
 import { CHANNEL_WORDS } from '../../lib/words';
 import { EntitlementRows, type EntitlementRow } from './EntitlementRows';
-import { KeyNameFields, SaveBar } from './FormParts';
+import { EDIT_SNAPSHOT, KeyNameFields, SaveBar } from './FormParts';
 
 type Channel = System['channel'];
 const CHANNELS: Channel[] = ['queue', 'webhook', 'email'];
@@ -105,6 +105,7 @@ function SystemFields({ initial, creating }: { initial: Draft; creating: boolean
 /** Admin: add a system, or change one (name, owners, how tasks reach them, its entitlements). */
 export default function SystemForm({ systemKey }: { systemKey?: string }) {
   const existing = useQuery({
+    ...EDIT_SNAPSHOT,
     queryKey: ['system', systemKey],
     enabled: Boolean(systemKey),
     queryFn: () => unwrap(api.GET('/api/v1/systems/{key}', { params: { path: { key: systemKey as string } } })),
