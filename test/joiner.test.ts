@@ -167,4 +167,19 @@ describe('joiner workflow', () => {
     expect(dup.status).toBe(409);
     expect((await joiner(['ehr-clinician'], 'other')).status).toBe(403);
   });
+
+  it('a second joiner of a person whose joiner is still open is a 409, with no second request and no ledger row (the unique index answers, ADR 124)', async () => {
+    const body = {
+      identity: { key: 'JT', username: 'jt', email: 'jt@example.org', name: 'Twice Joiner', department: 'D', title: 'T', manager: 'mgr', startDate: '2027-01-04' },
+      roles: ['ehr-clinician'], justification: 'first',
+    };
+    expect((await api.post('/api/v1/requests/joiner', 'req', body)).status).toBe(202);
+    const again = await api.post('/api/v1/requests/joiner', 'req', { ...body, justification: 'second' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe('identity JT already has an open joiner or mover request');
+    const rows = await stack.owner.query(`SELECT count(*)::int AS n FROM request WHERE identity_key = 'JT'`);
+    expect(rows.rows[0].n).toBe(1);
+    const created = await stack.owner.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'request.created' AND details->>'identity' = 'JT'`);
+    expect(created.rows[0].n).toBe(1);
+  });
 });

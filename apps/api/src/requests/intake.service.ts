@@ -195,10 +195,8 @@ export class IntakeService {
     let start: ReturnType<IntakeService['workflowStart']> | undefined;
     const outboxId = await this.em.fork().transactional(async (tx) => {
       const spec = await build(tx, new Problems());
-      if (kind !== 'leaver') {
-        const open = await tx.count(Request, { identityKey, kind: { $in: ['joiner', 'mover'] }, status: { $in: [...OPEN_REQUEST_STATUSES] } });
-        if (open > 0) throw new ConflictException(`identity ${identityKey} already has an open joiner or mover request`);
-      }
+      // One open joiner or mover per identity: the partial unique index request_one_open_change_idx
+      // refuses the insert at flush and concurrentDuplicate answers the 409 (ADR 124: no count first).
       start = this.workflowStart(kind, id, identityKey, spec);
       const { workflowId } = start;
       const r = new Request(id, kind, identityKey, actor, workflowId);
