@@ -69,10 +69,11 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
       return fork().transactional(async (tx) => {
         const r = await lockRequest(tx, input.requestId);
         if (!r) throw new Error(`request ${input.requestId} not found`);
-        const plan = await fixPlan(tx, r, input.grantTaskDue, catalog);
+        const plan = await fixPlan(tx, r, input.grantTaskDue, catalog, input.firstStepDueAt);
+        if (plan.firstStepOpen !== undefined) return { ...plan, firstStepOpen: plan.firstStepOpen };
         if (plan.outcome !== 'ok' || plan.steps.length === 0) return { ...plan, firstStepOpen: false };
-        // A retry after step 1 was decided finds it approved or rejected: it was open, and the
-        // decision's signal brings the workflow its outcome.
+        // A retry found the plan stored. Step 1 decided since then (approved or rejected) was
+        // open, and the decision's signal brings the workflow its outcome.
         const status = await openStep(tx, r, plan.steps[0].step, input.firstStepDueAt);
         return { ...plan, firstStepOpen: status !== 'cancelled' };
       });
@@ -148,9 +149,13 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
 /**
  * Fixes the request's plan inside the caller's transaction (the request row locked): diff, SoD
  * findings, approval steps and tasks, audited. Read from the catalog once; a second call returns
- * the plan already stored.
+ * the plan already stored (`firstStepOpen` undefined). With `openFirstDueAt`, a new plan that is
+ * not blocked inserts step 1 already open (one INSERT, no read and update after it), and its ledger
+ * rows are written last, so the ledger's append lock is held only through the commit.
  */
-async function fixPlan(tx: EntityManager, r: Request, grantTaskDue: string, catalog: CatalogPort): Promise<PlanResult> {
+async function fixPlan(
+  tx: EntityManager, r: Request, grantTaskDue: string, catalog: CatalogPort, openFirstDueAt?: string,
+): Promise<PlanResult & { firstStepOpen?: boolean }> {
   const stored = await tx.find(ApprovalStep, { requestId: r.id }, { orderBy: { step: 'asc' } });
   if (stored.length > 0 || !isOpen(r)) {
     const plannedTasks = r.diff.tasks ?? [];
@@ -181,7 +186,10 @@ async function fixPlan(tx: EntityManager, r: Request, grantTaskDue: string, cata
   });
   r.diff = { add: plan.diff.add, remove: plan.diff.remove, tasks: plan.tasks };
   r.sodFindings = plan.sodFindings;
-  for (const s of plan.steps) tx.persist(toStepEntity(r.id, s));
+  const steps = plan.steps.map((s) => toStepEntity(r.id, s));
+  const first = openFirstDueAt && plan.sodOutcome !== 'block' ? steps[0] : undefined;
+  if (first) Object.assign(first, { status: 'pending', openedAt: new Date(), dueAt: new Date(openFirstDueAt!) });
+  steps.forEach((e) => tx.persist(e));
   await tx.flush();
   await auditRequest(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
   await auditRequest(tx, r, 'request.planned', 'planned', {
@@ -189,10 +197,12 @@ async function fixPlan(tx: EntityManager, r: Request, grantTaskDue: string, cata
     steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
     tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
   });
+  if (first) await auditStepOpened(tx, r, first, openFirstDueAt!);
   return {
     outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
     steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers })),
     tasks: plan.tasks,
+    firstStepOpen: openFirstDueAt ? !!first : undefined,
   };
 }
 
@@ -207,11 +217,14 @@ async function openStep(tx: EntityManager, r: Request, step: number, dueAt: stri
   s.openedAt = new Date();
   s.dueAt = new Date(dueAt);
   await tx.flush();
-  await auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
-    step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt,
-  });
+  await auditStepOpened(tx, r, s, dueAt);
   return s.status;
 }
+
+const auditStepOpened = (tx: EntityManager, r: Request, s: ApprovalStep, dueAt: string) =>
+  auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
+    step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt,
+  });
 
 function toStepEntity(requestId: string, s: PlannedApprovalStep): ApprovalStep {
   const e = new ApprovalStep(randomUUID(), requestId, s.step, s.label, s.kind);
