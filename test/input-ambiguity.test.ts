@@ -64,6 +64,15 @@ describe('ambiguous input is refused, naming the field', () => {
     expect(await rowCounts(stack.owner)).toEqual(before);
   });
 
+  it.each([
+    ['/api/v1/audit'], ['/api/v1/audit/export'], ['/api/v1/reports/leaver-sla'], ['/api/v1/reports/manual-effort'], ['/api/v1/evidence?identity=p1'],
+  ])('%s with to before (or at) from: 400 naming to, not an empty answer', async (path) => {
+    for (const range of ['from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z', 'from=2026-12-01T00:00:00Z&to=2026-12-01T01:00:00%2B01:00']) {
+      const res = await send('GET', `${path}${path.includes('?') ? '&' : '?'}${range}`);
+      expect({ range, status: res.status, details: res.body.details }).toEqual({ range, status: 400, details: [{ path: 'to', problems: ['to must be after from'] }] });
+    }
+  });
+
   it('the same timestamps with an offset are accepted (the cases above fail on the offset alone)', async () => {
     for (const path of ['/api/v1/audit?from=2024-01-04T09:00:00%2B01:00', '/api/v1/reports/access?at=2024-01-04T09:00:00Z', '/api/v1/reports/manual-effort?from=2024-01-04T09:00:00-05:00']) {
       expect({ path, status: (await send('GET', path)).status }).toEqual({ path, status: 200 });
@@ -134,11 +143,13 @@ describe('ambiguous input is refused, naming the field', () => {
     expect(reject.body.details).toEqual([{ path: 'comment', problems: ['comment is required to reject and must not be blank'] }]);
     expect((await send('POST', `/api/v1/requests/${id}/decisions`, JSON.stringify({ decision: 'approve', comment: '' }), 'mgr')).status).toBe(201);
     const task = (await api.waitStatus(id, 'provisioning')).tasks[0];
-    const before = await rowCounts(stack.owner);
+    // The workflow is still delivering the ticket (its own ledger rows), so only the task's attestation is compared.
+    const attested = async () => (await stack.owner.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'task.completed'`)).rows[0].n as number;
     const blank = await send('POST', `/api/v1/tasks/${task.id}/complete`, JSON.stringify({ note: BLANK, externalRef: '  ' }), 'own');
     expect(blank.status).toBe(400);
     expect(blank.body.details?.map((d) => d.path).sort()).toEqual(['externalRef', 'note']);
-    expect(await rowCounts(stack.owner)).toEqual(before);
+    expect(await attested()).toBe(0);
+    expect((await api.get(`/api/v1/tasks/${task.id}`, 'adm')).body.status).toBe('open');
     expect((await send('POST', `/api/v1/tasks/${task.id}/complete`, JSON.stringify({ note: 'account created' }), 'own')).status).toBe(200);
   });
 

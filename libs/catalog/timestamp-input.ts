@@ -1,4 +1,4 @@
-import { IsISO8601, Matches } from 'class-validator';
+import { IsISO8601, Matches, ValidateBy, type ValidationArguments } from 'class-validator';
 
 /** The end of an ISO-8601 date-time that names its offset from UTC (`Z`, `+01:00`, `-05:30`). */
 export const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
@@ -16,4 +16,25 @@ export function IsTimestampWithOffset(): PropertyDecorator {
     valid(target, property);
     offset(target, property);
   };
+}
+
+/**
+ * The end of a period (`to`, exclusive) must come after its start: `from=2026-12-01&to=2026-11-01`
+ * was a 400 on two endpoints and an empty 200 on two others, which reads as "nothing happened"
+ * (ADR 175). Only judged when both are valid timestamps; their own rules report the rest.
+ */
+export function IsAfter(startField: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAfter',
+    constraints: [startField],
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const start = (args?.object as Record<string, unknown> | undefined)?.[startField];
+        if (typeof value !== 'string' || typeof start !== 'string') return true;
+        const [from, to] = [Date.parse(start), Date.parse(value)];
+        return Number.isNaN(from) || Number.isNaN(to) || to > from;
+      },
+      defaultMessage: () => `$property must be after ${startField}`,
+    },
+  });
 }

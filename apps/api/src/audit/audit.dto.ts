@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
-import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 /** The ledger filters, shared by the paged query and the export (which streams every match, unpaged). */
 export class AuditFilterDto {
@@ -31,7 +31,7 @@ export class AuditFilterDto {
   from?: string;
 
   @ApiPropertyOptional({ description: 'To (exclusive), ISO-8601 with offset' })
-  @IsOptional() @IsTimestampWithOffset()
+  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
   to?: string;
 }
 

@@ -31,7 +31,6 @@ export class EvidenceController {
   async pack(@Query() q: EvidenceQueryDto, @Res() res: Response): Promise<void> {
     if (q.campaign !== undefined && q.identity !== undefined) throw invalid('campaign', 'give either identity or campaign, not both');
     if (q.campaign === undefined && !q.identity) throw invalid('identity', 'identity (or campaign) is required');
-    if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw invalid('to', 'to must be after from');
     const em = this.em.fork();
     let write: (deps: PackDeps) => Promise<unknown>;
     let name: string;

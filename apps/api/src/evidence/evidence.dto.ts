@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IDENTITY_KEY } from '../../../../libs/catalog/inputs';
-import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export class EvidenceQueryDto {
   @ApiPropertyOptional({ description: 'Identity key: the pack covers this person\'s access changes (required unless campaign is given)', example: 'E3010' })
@@ -13,7 +13,7 @@ export class EvidenceQueryDto {
   from?: string;
 
   @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
-  @IsOptional() @IsTimestampWithOffset()
+  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Certification campaign id: the pack covers access at launch, decisions, remediation and access after' })

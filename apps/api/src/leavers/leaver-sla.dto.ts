@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
-import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export const SLA_OUTCOMES = ['met', 'breached', 'pending', 'cancelled'] as const;
 export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
@@ -12,7 +12,7 @@ export class LeaverSlaQueryDto extends PageQueryDto {
   from?: string;
 
   @ApiPropertyOptional({ description: 'Leavers effective before this time (ISO-8601 with offset)' })
-  @IsOptional() @IsTimestampWithOffset()
+  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this target system' })

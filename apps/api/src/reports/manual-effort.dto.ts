@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CATALOG_KEY } from '../../../../libs/catalog/inputs';
-import { IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
 
 export class ManualEffortQueryDto {
   @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: 90 days before `to`' })
@@ -9,7 +9,7 @@ export class ManualEffortQueryDto {
   from?: string;
 
   @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
-  @IsOptional() @IsTimestampWithOffset()
+  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this system' })
