@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { IsISO8601, Matches, ValidateBy, type ValidationArguments } from 'class-validator';
 
 /** The end of an ISO-8601 date-time that names its offset from UTC (`Z`, `+01:00`, `-05:30`). */
@@ -13,6 +14,30 @@ export function IsTimestampWithOffset(): PropertyDecorator {
   const valid = IsISO8601({ strict: true });
   const offset = Matches(WITH_OFFSET, { message: '$property must carry a UTC offset (Z or +hh:mm)' });
   return (target, property) => {
+    valid(target, property);
+    offset(target, property);
+  };
+}
+
+/** A calendar day, `YYYY-MM-DD`. */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** What a query filter takes: a day, or a date-time ending in its offset. */
+export const DAY_OR_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}$|(Z|[+-]\d{2}:\d{2})$/;
+/** For the OpenAPI description of every query filter that uses IsMomentFilter. */
+export const MOMENT_FILTER_TEXT = 'ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day';
+
+/**
+ * A moment in a query filter (`from`, `to`, `at`): as IsTimestampWithOffset, and also a bare date,
+ * since auditors ask for periods in days. The day is rewritten to `YYYY-MM-DDT00:00:00Z` before
+ * validation, so no process or PostgreSQL session time zone can move it; a date-time without an
+ * offset stays a 400 (ADR 175). Bodies keep IsTimestampWithOffset: they schedule, they do not search.
+ */
+export function IsMomentFilter(): PropertyDecorator {
+  const day = Transform(({ value }: { value: unknown }) => (typeof value === 'string' && DAY.test(value) ? `${value}T00:00:00Z` : value));
+  const valid = IsISO8601({ strict: true });
+  const offset = Matches(DAY_OR_WITH_OFFSET, { message: '$property must carry a UTC offset (Z or +hh:mm), or be a date (YYYY-MM-DD, 00:00 UTC)' });
+  return (target, property) => {
+    day(target, property);
     valid(target, property);
     offset(target, property);
   };

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
-import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsMomentFilter, MOMENT_FILTER_TEXT } from '../../../../libs/catalog/timestamp-input';
 
 /** The ledger filters, shared by the paged query and the export (which streams every match, unpaged). */
 export class AuditFilterDto {
@@ -26,12 +26,12 @@ export class AuditFilterDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
   campaignId?: string;
 
-  @ApiPropertyOptional({ description: 'From (inclusive), ISO-8601 with offset' })
-  @IsOptional() @IsTimestampWithOffset()
+  @ApiPropertyOptional({ description: `From (inclusive), ${MOMENT_FILTER_TEXT}` })
+  @IsOptional() @IsMomentFilter()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'To (exclusive), ISO-8601 with offset' })
-  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
+  @ApiPropertyOptional({ description: `To (exclusive), ${MOMENT_FILTER_TEXT}` })
+  @IsOptional() @IsMomentFilter() @IsAfter('from')
   to?: string;
 }
 

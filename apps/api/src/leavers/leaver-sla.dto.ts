@@ -1,18 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/paging.dto';
-import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsMomentFilter, MOMENT_FILTER_TEXT } from '../../../../libs/catalog/timestamp-input';
 
 export const SLA_OUTCOMES = ['met', 'breached', 'pending', 'cancelled'] as const;
 export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
 
 export class LeaverSlaQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Leavers effective at or after this time (ISO-8601 with offset)' })
-  @IsOptional() @IsTimestampWithOffset()
+  @ApiPropertyOptional({ description: `Leavers effective at or after this time (${MOMENT_FILTER_TEXT})` })
+  @IsOptional() @IsMomentFilter()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Leavers effective before this time (ISO-8601 with offset)' })
-  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
+  @ApiPropertyOptional({ description: `Leavers effective before this time (${MOMENT_FILTER_TEXT})` })
+  @IsOptional() @IsMomentFilter() @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this target system' })

@@ -1,15 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CATALOG_KEY } from '../../../../libs/catalog/inputs';
-import { IsAfter, IsTimestampWithOffset } from '../../../../libs/catalog/timestamp-input';
+import { IsAfter, IsMomentFilter, MOMENT_FILTER_TEXT } from '../../../../libs/catalog/timestamp-input';
 
 export class ManualEffortQueryDto {
-  @ApiPropertyOptional({ description: 'Period start (inclusive), ISO-8601 with offset; default: 90 days before `to`' })
-  @IsOptional() @IsTimestampWithOffset()
+  @ApiPropertyOptional({ description: `Period start (inclusive), ${MOMENT_FILTER_TEXT}; default: 90 days before \`to\`` })
+  @IsOptional() @IsMomentFilter()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Period end (exclusive), ISO-8601 with offset; default: now' })
-  @IsOptional() @IsTimestampWithOffset() @IsAfter('from')
+  @ApiPropertyOptional({ description: `Period end (exclusive), ${MOMENT_FILTER_TEXT}; default: now` })
+  @IsOptional() @IsMomentFilter() @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this system' })

@@ -3672,9 +3672,9 @@ export interface operations {
                 action?: string;
                 requestId?: string;
                 campaignId?: string;
-                /** @description From (inclusive), ISO-8601 with offset */
+                /** @description From (inclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day */
                 from?: string;
-                /** @description To (exclusive), ISO-8601 with offset */
+                /** @description To (exclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day */
                 to?: string;
             };
             header?: never;
@@ -3842,9 +3842,9 @@ export interface operations {
                 action?: string;
                 requestId?: string;
                 campaignId?: string;
-                /** @description From (inclusive), ISO-8601 with offset */
+                /** @description From (inclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day */
                 from?: string;
-                /** @description To (exclusive), ISO-8601 with offset */
+                /** @description To (exclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day */
                 to?: string;
                 format?: "jsonl" | "csv";
             };
@@ -4238,9 +4238,9 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page's `nextCursor`, valid only for the same list */
                 cursor?: string;
-                /** @description Leavers effective at or after this time (ISO-8601 with offset) */
+                /** @description Leavers effective at or after this time (ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day) */
                 from?: string;
-                /** @description Leavers effective before this time (ISO-8601 with offset) */
+                /** @description Leavers effective before this time (ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day) */
                 to?: string;
                 /** @description Only this target system */
                 system?: string;
@@ -6043,7 +6043,7 @@ export interface operations {
                 role?: string;
                 system?: string;
                 provenance?: "request" | "imported";
-                /** @description A past moment, ISO-8601 with offset: the access held then (auditors sample a date); default: now */
+                /** @description A past moment, ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day: the access held then (auditors sample a date); default: now */
                 at?: string;
             };
             header?: never;
@@ -6182,9 +6182,9 @@ export interface operations {
             query?: {
                 /** @description Identity key: the pack covers this person's access changes (required unless campaign is given) */
                 identity?: string;
-                /** @description Period start (inclusive), ISO-8601 with offset; default: the beginning of the ledger */
+                /** @description Period start (inclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day; default: the beginning of the ledger */
                 from?: string;
-                /** @description Period end (exclusive), ISO-8601 with offset; default: now */
+                /** @description Period end (exclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day; default: now */
                 to?: string;
                 /** @description Certification campaign id: the pack covers access at launch, decisions, remediation and access after */
                 campaign?: string;
@@ -6263,9 +6263,9 @@ export interface operations {
     ManualEffortController_report: {
         parameters: {
             query?: {
-                /** @description Period start (inclusive), ISO-8601 with offset; default: 90 days before `to` */
+                /** @description Period start (inclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day; default: 90 days before `to` */
                 from?: string;
-                /** @description Period end (exclusive), ISO-8601 with offset; default: now */
+                /** @description Period end (exclusive), ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day; default: now */
                 to?: string;
                 /** @description Only this system */
                 system?: string;
