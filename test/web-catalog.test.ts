@@ -76,8 +76,9 @@ describe('web app: an admin edits the catalog', () => {
     // Editing: the key stays; a taken key on create is a 409 said in words.
     await ada.getByRole('link', { name: 'Edit system lab' }).click();
     const edit = ada.getByRole('form', { name: 'Edit system lab' });
-    expect(await edit.getByRole('textbox', { name: 'Key', exact: true }).isDisabled()).toBe(true);
+    expect(await edit.getByRole('textbox', { name: 'Key', exact: true }).isEditable()).toBe(false);
     await edit.getByRole('textbox', { name: "Hours to remove a leaver's access" }).fill('4');
+    expect(await seriousViolations(ada)).toEqual([]);
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await expectText(ada.getByRole('table', { name: 'Systems' }), '4 hours');
     await ada.goto('/catalog/new/systems');
@@ -134,6 +135,8 @@ describe('web app: an admin edits the catalog', () => {
     await stale.getByRole('textbox', { name: 'Name', exact: true }).fill('Lab tech');
     await stale.getByRole('button', { name: 'Save as version 3' }).click();
     await expectText(stale.getByRole('alert'), 'Someone saved a newer version of this role while you were editing');
+    expect(await seriousViolations(ada)).toEqual([]);
+    await screenshot(ada, 'catalog-role-stale-edit');
     expect((await api.get('/api/v1/roles/lab-tech', 'adm')).body).toMatchObject({ version: 3, name: 'Lab technician (night)' });
   });
 
@@ -158,6 +161,7 @@ describe('web app: an admin edits the catalog', () => {
     await row.getByRole('link', { name: 'Edit rule lab-vs-clinic' }).click();
     const edit = ada.getByRole('form', { name: 'Edit conflict rule lab-vs-clinic' });
     await edit.getByRole('radio', { name: 'Allow it only with two different approvers' }).check();
+    expect(await seriousViolations(ada)).toEqual([]);
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await expectText(table.getByRole('row').filter({ hasText: 'lab-vs-clinic' }), 'Needs two different approvers');
     const rule = (await api.get('/api/v1/sod-rules/lab-vs-clinic', 'adm')).body;

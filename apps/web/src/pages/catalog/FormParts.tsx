@@ -11,13 +11,17 @@ import { fieldState, type FormProblems } from '../../lib/form-problems';
  */
 export const EDIT_SNAPSHOT = { gcTime: 0, staleTime: Infinity, refetchOnWindowFocus: false } as const;
 
-/** Key and name, the first row of every catalog form: the key is typed once and never changes. */
+/**
+ * Key and name, the first row of every catalog form: the key is typed once and never changes.
+ * When editing it is read-only, not disabled: still read out and focusable, and its hint keeps
+ * full contrast (a disabled field's grey helper text failed axe's contrast check).
+ */
 export function KeyNameFields(props: { keyValue: string; name: string; onKey: (v: string) => void; onName: (v: string) => void; creating: boolean; problems: FormProblems; example: string; nameHint?: string }) {
   const { keyValue, name, onKey, onName, creating, problems, example, nameHint } = props;
   return (
     <>
       <Grid size={{ xs: 12, md: 4 }}>
-        <TextField label="Key" value={keyValue} onChange={(e) => onKey(e.target.value)} required disabled={!creating} fullWidth {...fieldState(problems, 'key', creating ? `Short, lower-case, never changes, e.g. ${example}` : 'A key never changes')} />
+        <TextField label="Key" value={keyValue} onChange={(e) => onKey(e.target.value)} required fullWidth slotProps={{ htmlInput: { readOnly: !creating } }} {...fieldState(problems, 'key', creating ? `Short, lower-case, never changes, e.g. ${example}` : 'A key never changes')} />
       </Grid>
       <Grid size={{ xs: 12, md: 8 }}>
         <TextField label="Name" value={name} onChange={(e) => onName(e.target.value)} required fullWidth {...fieldState(problems, 'name', nameHint)} />
