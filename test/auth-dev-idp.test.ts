@@ -1,5 +1,8 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { createIdentity, startAuthHarness, TEST_AUDIENCE, type AuthHarness } from './support/auth';
-import { freshDatabase, type TestDatabase } from './support/services';
+import { freshDatabase, services, type TestDatabase } from './support/services';
 
 function claims(jwt: string): Record<string, unknown> {
   const [header, payload] = jwt.split('.');
@@ -41,5 +44,18 @@ describe('development IdP', () => {
     const c = claims(await auth.clientToken('hr-system'));
     expect(c).toMatchObject({ iss: auth.issuer, aud: TEST_AUDIENCE, client_id: 'hr-system' });
     expect(c.preferred_username).toBeUndefined();
+  });
+
+  it('says why when it cannot start: the port taken (EADDRINUSE) is in the error, so a harness can retry on another', async () => {
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      await expect(
+        startDevIdp({ port, databaseUrl: db.serviceUrl, audience: TEST_AUDIENCE, apiPublicUrl: 'http://127.0.0.1', keysDir: join(services().dataDir, `idp-taken-${db.name}`) }),
+      ).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
   });
 });

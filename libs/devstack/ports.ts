@@ -13,6 +13,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Runs `start` on a free port, and again on another (up to `attempts` in all) when the port was
+ * taken in between: freePort's answer is only true when asked, and under load an outgoing
+ * connection's ephemeral port or another test's server can take it before `start` binds (a test
+ * file failed on "dev IdP exited ... EADDRINUSE" that way). Other errors are thrown at once.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= attempts || !/EADDRINUSE/.test(String((err as Error)?.message ?? err))) throw err;
+    }
+  }
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T>,

@@ -8,7 +8,7 @@ import { integrationToken, personTokens, type PersonTokens } from '../../libs/au
 import { DEV_WEB_CLIENT, type DevIntegrationClientId } from '../../libs/auth/dev-idp/clients';
 import { secretsFile } from '../../libs/auth/dev-idp/keys';
 import { startDevIdp } from '../../libs/auth/dev-idp/start-dev-idp';
-import { freePort } from '../../libs/devstack/ports';
+import { onFreePort } from '../../libs/devstack/ports';
 import { services, testConfig, type TestDatabase } from './services';
 
 /** The API audience in tests (what `config.oidc.audience` is). */
@@ -43,18 +43,19 @@ export interface AuthHarness {
  * `env` is passed to `testConfig` last (override anything, e.g. BOOTSTRAP_ADMINS).
  */
 export async function startAuthHarness(db: TestDatabase, env: Record<string, string> = {}): Promise<AuthHarness> {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
   const keysDir = join(services().dataDir, `dev-idp-${db.name}-${randomUUID().slice(0, 8)}`);
-  const idp = await startDevIdp({
-    port,
-    issuer,
-    databaseUrl: db.serviceUrl,
-    audience: env.OIDC_AUDIENCE ?? TEST_AUDIENCE,
-    apiPublicUrl: 'http://127.0.0.1',
-    keysDir,
-    log: process.env.JML_TEST_DEBUG ? (l) => process.stderr.write(`${l}\n`) : undefined,
-  });
+  const idp = await onFreePort((port) =>
+    startDevIdp({
+      port,
+      issuer: `http://127.0.0.1:${port}`,
+      databaseUrl: db.serviceUrl,
+      audience: env.OIDC_AUDIENCE ?? TEST_AUDIENCE,
+      apiPublicUrl: 'http://127.0.0.1',
+      keysDir,
+      log: process.env.JML_TEST_DEBUG ? (l) => process.stderr.write(`${l}\n`) : undefined,
+    }),
+  );
+  const issuer = idp.issuer;
   const config = testConfig(db, {
     OIDC_ISSUER: issuer,
     OIDC_AUDIENCE: TEST_AUDIENCE,

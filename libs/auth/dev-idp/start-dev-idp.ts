@@ -56,7 +56,13 @@ export function startDevIdp(options: StartDevIdpOptions): Promise<DevIdp> {
     keysDir: options.keysDir,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
   };
-  const log = options.log ?? (() => undefined);
+  const given = options.log ?? (() => undefined);
+  // The last lines stay for the error when the process exits before it is ready (e.g. EADDRINUSE).
+  let tail = '';
+  const log = (line: string) => {
+    tail = `${tail}${line}\n`.slice(-2000);
+    given(line);
+  };
   const child = fork(entryPoint(), [], {
     env: { ...process.env, JML_DEV_IDP_OPTIONS: JSON.stringify(processOptions) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -75,7 +81,7 @@ export function startDevIdp(options: StartDevIdpOptions): Promise<DevIdp> {
       child.kill('SIGTERM');
     });
   return new Promise((resolvePromise, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`dev IdP exited with code ${code} before it was ready`));
+    const onExit = (code: number | null) => reject(new Error(`dev IdP exited with code ${code} before it was ready:\n${tail}`));
     child.once('exit', onExit);
     child.on('message', (m: { type?: string }) => {
       if (m?.type !== 'ready') return;
