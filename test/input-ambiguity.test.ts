@@ -172,6 +172,17 @@ describe('ambiguous input is refused, naming the field', () => {
     expect((await send('POST', `/api/v1/tasks/${task.id}/complete`, JSON.stringify({ note: 'account created' }), 'own')).status).toBe(200);
   });
 
+  it.each([
+    ['GET', '/api/v1/requests/not-a-uuid'], ['POST', '/api/v1/requests/not-a-uuid/decisions'], ['POST', '/api/v1/requests/1/cancel'],
+    ['GET', '/api/v1/tasks/00000000-0000-0000-0000-000000000000'], ['POST', '/api/v1/tasks/x/complete'],
+    ['POST', '/api/v1/requests/leaver/x/cancel'], ['POST', '/api/v1/requests/leaver/x/bring-forward'],
+  ])('%s %s: a malformed id is a 400 naming id, in the one error shape', async (method, path) => {
+    // A valid body, so the id is the only problem (the body is checked first).
+    const body = path.endsWith('/decisions') ? '{"decision":"approve","comment":"ok"}' : path.endsWith('/complete') ? '{"note":"done"}' : '{}';
+    const res = await send(method, path, method === 'POST' ? body : undefined);
+    expect({ status: res.status, details: res.body.details }).toEqual({ status: 400, details: [{ path: 'id', problems: ['id must be a UUID (version 4)'] }] });
+  });
+
   it('the same key in two different objects is not a duplicate', async () => {
     const res = await send('POST', '/api/v1/catalog/import?dryRun=true', '{"identities":[{"key":"A1","username":"a1","name":"A One"},{"key":"A2","username":"a2","name":"A Two"}]}');
     expect(res.status).toBe(200);

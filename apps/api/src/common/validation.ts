@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 
 export interface FieldProblem {
   path: string;
@@ -28,3 +28,13 @@ export function createValidationPipe(): ValidationPipe {
       new BadRequestException({ message: 'Invalid input', details: flattenValidationErrors(errors) }),
   });
 }
+
+/**
+ * The `{id}` path parameter of requests, tasks and leavers: a version-4 UUID, else 400 in the one
+ * error shape with the field named (`details: [{ path: 'id', ... }]`), like every other bad input.
+ * Nest's own message, "Validation failed (uuid v 4 is expected)", named no field.
+ */
+export const uuidParam = new ParseUUIDPipe({
+  version: '4',
+  exceptionFactory: () => new BadRequestException({ message: ['Invalid input'], details: [{ path: 'id', problems: ['id must be a UUID (version 4)'] }] }),
+});

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { DecisionsService } from '../requests/decisions.service';
@@ -7,8 +7,8 @@ import { UuidParam } from '../common/openapi/params';
 import { AcceptedRequestDto, BroughtForwardDto } from '../requests/requests.dto';
 import { IntakeService } from '../requests/intake.service';
 import { BringForwardDto, CancelLeaverDto, CreateLeaverDto, LeaverAcceptedDto } from './leaver.dto';
+import { uuidParam } from '../common/validation';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 /** Leavers on the one request machine: the same intake, cancellation and outbox as joiners and movers. */
 @ApiTags('requests')
@@ -36,7 +36,7 @@ export class LeaverController {
   @UuidParam()
   @ApiOkResponse({ type: AcceptedRequestDto })
   @ApiErrors(400, [404, 'No such leaver request'], [409, 'No longer scheduled'], 413)
-  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelLeaverDto) {
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string, @Body() dto: CancelLeaverDto) {
     return this.decisions.cancel(p, id, dto, 'leaver');
   }
 
@@ -47,7 +47,7 @@ export class LeaverController {
   @UuidParam()
   @ApiOkResponse({ type: BroughtForwardDto })
   @ApiErrors(400, [404, 'No such leaver request'], [409, 'No longer scheduled, or the time is not earlier than the current one'], 413)
-  bringForward(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: BringForwardDto) {
+  bringForward(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string, @Body() dto: BringForwardDto) {
     return this.decisions.bringLeaverForward(p, id, dto);
   }
 }

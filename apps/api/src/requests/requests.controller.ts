@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, Roles, type Principal } from '../auth/policy';
 import { PageQueryDto } from '../common/paging.dto';
@@ -9,8 +9,8 @@ import { IntakeService } from './intake.service';
 import { RequestReadService } from './read.service';
 import { AcceptedRequestDto, CancelDto, DecisionDto, JoinerRequestDto, MoverRequestDto, RequestListQueryDto } from './requests.dto';
 import { ApprovalPageDto, DecisionResultDto, RequestDetailDto, RequestPageDto } from './responses.dto';
+import { uuidParam } from '../common/validation';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('requests')
 @Controller('api/v1')
@@ -56,7 +56,7 @@ export class RequestsController {
   @UuidParam()
   @ApiOkResponse({ type: RequestDetailDto })
   @ApiErrors(400, [403, 'The caller is not involved in this request'], [404, 'No such request'])
-  get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
+  get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string) {
     return this.read.getRequest(p, id);
   }
 
@@ -67,7 +67,7 @@ export class RequestsController {
   @UuidParam()
   @ApiCreatedResponse({ type: DecisionResultDto })
   @ApiErrors(400, [403, 'Not an eligible approver, or the caller\'s own request or access'], [404, 'No such request'], [409, 'Already decided, no open step, or the request is closed'], 413)
-  decide(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: DecisionDto) {
+  decide(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string, @Body() dto: DecisionDto) {
     return this.decisions.decide(p, id, dto);
   }
 
@@ -78,7 +78,7 @@ export class RequestsController {
   @UuidParam()
   @ApiAcceptedResponse({ type: AcceptedRequestDto, description: 'Cancelled; the workflow is told after commit' })
   @ApiErrors(400, [403, 'Only the requester or an administrator'], [404, 'No such request'], [409, 'Closed, or partly carried out'], 413)
-  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CancelDto) {
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string, @Body() dto: CancelDto) {
     return this.decisions.cancel(p, id, dto);
   }
 

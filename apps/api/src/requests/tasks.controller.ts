@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { completeTask } from './complete-task';
@@ -10,8 +10,8 @@ import { RequestReadService } from './read.service';
 import { CompleteTaskDto, TaskListQueryDto } from './requests.dto';
 import { TaskDto, TaskPageDto } from './responses.dto';
 import { taskView } from './views';
+import { uuidParam } from '../common/validation';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('tasks')
 @Controller('api/v1/tasks')
@@ -36,7 +36,7 @@ export class TasksController {
   @UuidParam()
   @ApiOkResponse({ type: TaskDto })
   @ApiErrors(400, [403, 'Not an owner of the task\'s system, an administrator or an auditor'], [404, 'No such task'])
-  get(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string) {
+  get(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string) {
     return this.read.getTask(p, id);
   }
 
@@ -47,7 +47,7 @@ export class TasksController {
   @UuidParam()
   @ApiOkResponse({ type: TaskDto })
   @ApiErrors(400, [403, 'Not an owner (or fallback attester) of the task\'s system, or the task\'s subject'], [404, 'No such task'], [409, 'The task is done or cancelled'], 413)
-  async complete(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: CompleteTaskDto) {
+  async complete(@CurrentPrincipal() p: Principal, @Param('id', uuidParam) id: string, @Body() dto: CompleteTaskDto) {
     const { task, outboxId } = await completeTask(this.em, { taskId: id, by: actorOf(p), note: dto.note, externalRef: dto.externalRef, requireOwner: true });
     this.relay.kick([outboxId]);
     return taskView(task);
