@@ -92,6 +92,12 @@ describe('ambiguous input is refused, naming the field', () => {
     expect((await send('GET', '/api/v1/audit?from=2026-02-30')).status).toBe(400);
   });
 
+  it('access at a moment that has not happened yet is a 400 naming at, not today\'s access under a future date', async () => {
+    const future = await send('GET', `/api/v1/reports/access?at=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`);
+    expect({ status: future.status, details: future.body.details }).toEqual({ status: 400, details: [{ path: 'at', problems: ['at must not be in the future: access is known up to now'] }] });
+    expect((await send('GET', `/api/v1/reports/access?at=${encodeURIComponent(new Date().toISOString())}`)).status).toBe(200);
+  });
+
   it('the same timestamps with an offset are accepted (the cases above fail on the offset alone)', async () => {
     for (const path of ['/api/v1/audit?from=2024-01-04T09:00:00%2B01:00', '/api/v1/reports/access?at=2024-01-04T09:00:00Z', '/api/v1/reports/manual-effort?from=2024-01-04T09:00:00-05:00']) {
       expect({ path, status: (await send('GET', path)).status }).toEqual({ path, status: 200 });

@@ -63,3 +63,22 @@ export function IsAfter(startField: string): PropertyDecorator {
     },
   });
 }
+
+/** How far ahead of this server's clock a moment may be and still count as "now": a client's clock runs a little ahead. */
+export const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * A moment that must not be in the future (`at` of the access report): the ledger knows the
+ * access held up to now, and a later moment answered with today's access, labelled with a date
+ * that has not happened (a scheduled leaver may yet remove it). A 400, never a guess.
+ */
+export function IsNotFuture(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNotFuture',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now() + CLOCK_SKEW_MS,
+      defaultMessage: () => '$property must not be in the future: access is known up to now',
+    },
+  });
+}
+

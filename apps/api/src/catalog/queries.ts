@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CATALOG_KEY, IDENTITY_KEY } from '../../../../libs/catalog/inputs';
 import { PageQueryDto } from '../common/paging.dto';
-import { IsMomentFilter, MOMENT_FILTER_TEXT } from '../../../../libs/catalog/timestamp-input';
+import { IsMomentFilter, IsNotFuture, MOMENT_FILTER_TEXT } from '../../../../libs/catalog/timestamp-input';
 
 /** The catalog lists page like every other list (one paging DTO). */
 export { PageQueryDto as ListQuery };
@@ -46,8 +46,8 @@ export class AccessReportQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['request', 'imported'] }) @IsOptional() @IsIn(['request', 'imported'])
   provenance?: 'request' | 'imported';
 
-  @ApiPropertyOptional({ description: `A past moment, ${MOMENT_FILTER_TEXT}: the access held then (auditors sample a date); default: now` })
-  @IsOptional() @IsMomentFilter()
+  @ApiPropertyOptional({ description: `A past moment, ${MOMENT_FILTER_TEXT}: the access held then (auditors sample a date); default: now. A moment more than 60 s ahead of the server's clock is a 400` })
+  @IsOptional() @IsMomentFilter() @IsNotFuture()
   at?: string;
 }
 

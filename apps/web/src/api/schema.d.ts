@@ -6043,7 +6043,7 @@ export interface operations {
                 role?: string;
                 system?: string;
                 provenance?: "request" | "imported";
-                /** @description A past moment, ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day: the access held then (auditors sample a date); default: now */
+                /** @description A past moment, ISO-8601 with offset, or a date YYYY-MM-DD meaning 00:00 UTC (Z) of that day: the access held then (auditors sample a date); default: now. A moment more than 60 s ahead of the server's clock is a 400 */
                 at?: string;
             };
             header?: never;
