@@ -96,9 +96,12 @@ async function burst(services: BenchServices, t: Topology, leavers: number): Pro
     services, db, issuer, apiUrl: apiUrls[0], queue: 'scaleout', bundle: buildWorkflowBundle(services, db.name),
     extra: { TEMPORAL_ADDRESS: t.temporalAddress, TICKET_HMAC_SECRET: SECRET, SMTP_URL: smtp.url, OIDC_CLIENT_ROLES: 'hr-system:hr' },
   });
-  // Leaver workflow ids name the identity (leaver-B00000): each run on a shared server gets its own namespace.
-  const namespace = t.temporalAddress === services.temporalAddress ? 'default' : `scaleout-${db.name}`;
-  if (namespace !== 'default') await registerNamespace(t.temporalAddress, namespace);
+  // Leaver workflow ids name the identity (leaver-B00000), and the leaver bench leaves its leavers
+  // running (waiting for attestation) under the same ids in the dev server's `default` namespace:
+  // in one `npm run bench` this run's starts found them "already started" and nothing ran. Every
+  // run, on either server, gets a namespace of its own.
+  const namespace = `scaleout-${db.name}`;
+  await registerNamespace(t.temporalAddress, namespace);
   env.TEMPORAL_NAMESPACE = namespace;
   const procs: ServiceProcess[] = [];
   try {
