@@ -1,4 +1,4 @@
-import { http, people, rowCounts, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { http, rowCounts, startInputStack, type RequestStack } from './requests-fixture';
 
 /**
  * Input that the API read one way and a person (or a proxy, a log) could read another, found by
@@ -18,17 +18,8 @@ describe('ambiguous input is refused, naming the field', () => {
   type Res = { status: number; body: { details?: { path: string; problems: string[] }[]; status?: string; id?: string } };
 
   beforeAll(async () => {
-    stack = await startRequestStack();
+    stack = await startInputStack();
     api = http(stack);
-    await people(stack.db, [
-      { key: 'adm', roles: ['admin', 'auditor', 'hr', 'requester'] },
-      { key: 'mgr', roles: ['approver'] },
-      { key: 'own', roles: ['system_owner'] },
-      { key: 'p1', manager: 'mgr' },
-      { key: 'p2', manager: 'mgr' },
-    ]);
-    await seedSystem(stack.owner, 'ehr', ['own'], ['read']);
-    await seedRole(stack.owner, 'r1', 'own', [['ehr', 'read']], [{ kind: 'manager' }]);
   });
 
   afterAll(() => stack?.stop());

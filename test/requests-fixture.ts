@@ -148,3 +148,22 @@ export async function racedAtCommit<T>(owner: PgClient, waiters: number, calls: 
   }
   return pending;
 }
+
+/**
+ * The stack of the input tests (text-input, input-ambiguity): an admin holding every role a
+ * request needs, manager `mgr` of `p1` and `p2`, owner `own` of system `ehr` (entitlement `read`),
+ * and role `r1` granting it after the manager's approval.
+ */
+export async function startInputStack(): Promise<RequestStack> {
+  const stack = await startRequestStack();
+  await people(stack.db, [
+    { key: 'adm', roles: ['admin', 'auditor', 'hr', 'requester'] },
+    { key: 'mgr', roles: ['approver'] },
+    { key: 'own', roles: ['system_owner'] },
+    { key: 'p1', manager: 'mgr' },
+    { key: 'p2', manager: 'mgr' },
+  ]);
+  await seedSystem(stack.owner, 'ehr', ['own'], ['read']);
+  await seedRole(stack.owner, 'r1', 'own', [['ehr', 'read']], [{ kind: 'manager' }]);
+  return stack;
+}

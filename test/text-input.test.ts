@@ -1,5 +1,5 @@
 import { until } from './support/leaver-fixtures';
-import { http, people, rowCounts, seedRole, seedSystem, startRequestStack, type RequestStack } from './requests-fixture';
+import { http, rowCounts, startInputStack, type RequestStack } from './requests-fixture';
 
 /**
  * Issue 11 item 12: a NUL character in a path parameter, a query filter or any JSON string field
@@ -14,17 +14,8 @@ describe('text input and required fields', () => {
   type Res = { status: number; body: { details?: { path: string; problems: string[] }[] } };
 
   beforeAll(async () => {
-    stack = await startRequestStack();
+    stack = await startInputStack();
     api = http(stack);
-    await people(stack.db, [
-      { key: 'adm', roles: ['admin', 'auditor', 'hr', 'requester'] },
-      { key: 'mgr', roles: ['approver'] },
-      { key: 'own', roles: ['system_owner'] },
-      { key: 'p1', manager: 'mgr' },
-      { key: 'p2', manager: 'mgr' },
-    ]);
-    await seedSystem(stack.owner, 'ehr', ['own'], ['read']);
-    await seedRole(stack.owner, 'r1', 'own', [['ehr', 'read']], [{ kind: 'manager' }]);
   });
 
   afterAll(() => stack?.stop());
