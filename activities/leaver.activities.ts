@@ -47,6 +47,10 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
       status: string; effectiveAt: string; outcome: string | null; plan: LeaverPlan | null;
     }> {
       const begun = await activities.beginLeaver(input);
+      // A retry after makeLeaverEffective committed (the worker died before reporting it) finds the
+      // leaver deprovisioning: its stored tasks are the plan. Without them the workflow took the
+      // leaver for closed and never delivered a revoke ticket (ADR 178).
+      if (begun.status === 'deprovisioning') return { ...begun, plan: await activities.makeLeaverEffective(input) };
       const at = !input.urgent && Date.parse(begun.effectiveAt) < Date.parse(input.effectiveAt) ? begun.effectiveAt : input.effectiveAt;
       if (begun.status !== 'scheduled' || Date.parse(at) > Date.now()) return { ...begun, plan: null };
       return { ...begun, plan: await activities.makeLeaverEffective(input) };

@@ -3,7 +3,7 @@ import type { LeaverActivities } from '../activities/leaver.activities';
 import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
   leaverRescheduledSignal, leaverStateQuery, requestCancelledSignal, taskClosedSignal,
-  type LeaverState, type LeaverStatus, type LeaverWorkflowInput,
+  type LeaverState, type TaskClosedSignal, type LeaverStatus, type LeaverWorkflowInput,
 } from './definitions';
 import { deliverTickets, superviseTasks } from './task-supervision';
 
@@ -14,6 +14,12 @@ const acts = proxyActivities<LeaverActivities>({
 
 /** The patch marker of begin + effective in one activity (ADR 121). */
 export const FOLD_EFFECTIVE_PATCH = 'leaver-begin-effective';
+
+/**
+ * The patch marker of task attestations applied when they reached the workflow before its tasks
+ * (ADR 178); recorded only by a run that had one, so every other history stays as it was.
+ */
+export const EARLY_TASK_CLOSES_PATCH = 'leaver-early-task-closes';
 
 /**
  * Leaver: effective-dated (sleeps until effectiveAt; HR may cancel or bring it forward through
@@ -31,9 +37,15 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
   let changed = 0;
 
   setHandler(leaverStateQuery, () => state);
+  // An attestation can reach the workflow before the activity result that lists its task (ADR
+  // 178): the owner sees the task as soon as it is committed, and in one activation the signal is
+  // handled before that result. Kept here until the tasks are known; the reconcile timer would
+  // otherwise find it only minutes later.
+  const earlyCloses: TaskClosedSignal[] = [];
   setHandler(taskClosedSignal, (s) => {
     const t = state.tasks.find((x) => x.taskId === s.taskId);
     if (t && t.status === 'open') { t.status = s.status; changed++; }
+    else if (!t && state.status === 'scheduled') earlyCloses.push(s);
   });
   setHandler(requestCancelledSignal, () => {
     if (state.status === 'scheduled') { state.status = 'cancelled'; changed++; }
@@ -65,6 +77,11 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
     if (plan.status === 'cancelled') return finish('cancelled', 'cancelled');
     setStatus('deprovisioning');
     state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
+    const known = earlyCloses.filter((s) => state.tasks.some((t) => t.taskId === s.taskId));
+    // Before ADR 178 such an attestation was dropped; a replay of that history drops it again.
+    if (known.length > 0 && patched(EARLY_TASK_CLOSES_PATCH)) {
+      for (const s of known) state.tasks.find((t) => t.taskId === s.taskId)!.status = s.status;
+    }
   }
 
   // A resumed run delivers again what is still open: delivery is idempotent per task.

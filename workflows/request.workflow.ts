@@ -23,6 +23,7 @@ import {
   requestStateQuery,
   taskClosedSignal,
   type RequestWorkflowInput,
+  type DecisionSignal,
   type RequestWorkflowState,
   type TaskClosedSignal,
   type TaskTiming,
@@ -43,6 +44,12 @@ const acts = proxyActivities<RequestActivities & RequestTaskActivities>({
  * openApprovalStep as two activities.
  */
 export const PLAN_OPENS_FIRST_STEP_PATCH = 'plan-opens-first-step';
+
+/**
+ * The patch marker of decisions applied when they reached the workflow before its plan (ADR 178).
+ * Recorded only by a run that had such a decision, so every other history stays as it was.
+ */
+export const EARLY_DECISIONS_PATCH = 'decisions-before-plan';
 const local = proxyLocalActivities<Pick<RequestActivities, 'planAndOpenFirstStep'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
@@ -92,12 +99,23 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
   const cancelled = () => cancelledBy !== null;
 
   setHandler(requestStateQuery, () => state);
-  setHandler(decisionSignal, (d) => {
+  // A decision can reach the workflow before its plan (ADR 178): step 1 opens in the database
+  // inside the plan's local activity, so an approver may decide while that workflow task is still
+  // running; if the worker dies then, the retried task replays the start with the decision already
+  // in history, and its handler runs before the plan is known. Kept here until the steps are.
+  const earlyDecisions: DecisionSignal[] = [];
+  let planned = input.resume !== undefined;
+  const applyDecision = (d: DecisionSignal, recordOnly = false) => {
     if (state.decisionIds.includes(d.decisionId)) return;
     state.decisionIds.push(d.decisionId);
+    if (recordOnly) return;
     const step = state.steps.find((s) => s.step === d.step);
     const open = step && (step.status === 'waiting' || step.status === 'pending');
     if (open && (d.stepStatus === 'approved' || d.stepStatus === 'rejected')) step.status = d.stepStatus;
+  };
+  setHandler(decisionSignal, (d) => {
+    if (!planned) earlyDecisions.push(d);
+    else applyDecision(d);
   });
   setHandler(taskClosedSignal, (t) => {
     const task = state.tasks.find((x) => x.taskId === t.taskId);
@@ -130,6 +148,10 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
         ? await local.planAndOpenFirstStep({ requestId: input.requestId, grantTaskDue: input.timing.taskDue, firstStepDueAt: new Date(firstDeadline).toISOString() })
         : { ...(await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue })), firstStepOpen: false };
       state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
+      planned = true;
+      // Before ADR 178 such a decision was dropped (its id kept); a replay of that history drops it again.
+      const dropEarly = earlyDecisions.length > 0 && !patched(EARLY_DECISIONS_PATCH);
+      for (const d of earlyDecisions.splice(0)) applyDecision(d, dropEarly);
       if (plan.outcome === 'blocked') {
         await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
         return finish('rejected', 'blocked by a segregation-of-duties rule');
