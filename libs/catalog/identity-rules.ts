@@ -1,5 +1,7 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { EMAIL, emailProblem, foldIdentityName, USERNAME, usernameProblem } from '../domain/identity-names';
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { Identity } from '../identity/identity.entity';
 
 /**
  * The username and e-mail rule of libs/domain/identity-names as class-validator decorators, so
@@ -28,7 +30,21 @@ export function sameIdentityName(a: string | null | undefined, b: string | null 
   return a != null && b != null && foldIdentityName(a) === foldIdentityName(b);
 }
 
-/** An ILIKE pattern matching `s` exactly, ignoring case: a database pre-filter for `sameIdentityName`. */
-export function ilikeExactly(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * A filter for the identities whose `column` equals `value` ignoring case: a database pre-filter
+ * for `sameIdentityName` (both are ASCII, so the fold is `lower()`). It compares as the unique
+ * indexes identity_username_lower_idx / identity_email_lower_idx do, so it is an index lookup; the
+ * ILIKE it replaces read every identity on each joiner POST (4 ms at 5,000 people, growing).
+ */
+export function sameIdentityNameFilter(column: 'username' | 'email', value: string): FilterQuery<Identity> {
+  return { [raw((alias: string) => `lower(${alias}.${column}) = lower(?)`, [value])]: [] } as FilterQuery<Identity>;
+}
+
+/**
+ * The joiner intake's one read: the identities with these keys (the person, the manager) and any
+ * identity that already has this username or e-mail address ignoring case (a clash, or the
+ * person's own earlier record). Three index lookups, however many people the organisation has.
+ */
+export function identitiesByKeyOrName(keys: string[], username: string, email: string): FilterQuery<Identity> {
+  return { $or: [{ key: { $in: keys } }, sameIdentityNameFilter('username', username), sameIdentityNameFilter('email', email)] };
 }

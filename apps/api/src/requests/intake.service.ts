@@ -3,7 +3,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent } from '../../../../libs/audit/ledger';
 import { isUniqueViolation } from '../../../../libs/catalog/db-refs';
-import { ilikeExactly, sameIdentityName } from '../../../../libs/catalog/identity-rules';
+import { identitiesByKeyOrName, sameIdentityName } from '../../../../libs/catalog/identity-rules';
 import { managerCycleProblem } from '../../../../libs/catalog/lookup.service';
 import { Problems } from '../../../../libs/catalog/problems';
 import type { Config } from '../../../../libs/config/config';
@@ -72,7 +72,7 @@ export class IntakeService {
       // One read for the manager, an earlier pending record of this person, and anyone already
       // holding the username or email.
       const { key, manager: managerKey, username, email } = dto.identity;
-      const people = await tx.find(Identity, { $or: [{ key: { $in: [key, managerKey] } }, { username: { $ilike: ilikeExactly(username) } }, { email: { $ilike: ilikeExactly(email) } }] });
+      const people = await tx.find(Identity, identitiesByKeyOrName([key, managerKey], username, email));
       const manager = people.find((p) => p.key === managerKey);
       if (!manager || manager.status !== 'active') problems.add('identity.manager', `manager ${managerKey} is not an active identity`);
       if (managerKey === key) problems.add('identity.manager', 'a person cannot be their own manager');
