@@ -1,11 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as PgClient } from 'pg';
+import { PERSON_BY_NAMES } from '../apps/api/src/auth/principal.service';
 import { identitiesByKeyOrName } from '../libs/catalog/identity-rules';
 import { Identity } from '../libs/identity/identity.entity';
 import { createOrm, freshDatabase, type TestDatabase } from './support/services';
 
 /**
- * The joiner intake's identity read (libs/catalog/identity-rules.ts) at an organisation's size:
+ * The identity reads by name that run on every request at an organisation's size: index lookups,
+ * not a read of every identity. The joiner intake's identity read (libs/catalog/identity-rules.ts) at an organisation's size:
  * index lookups, not a read of every identity. Its ILIKE form scanned the whole table on each
  * joiner POST (4 ms of database CPU at 5,000 people, growing with them).
  */
@@ -44,5 +46,28 @@ describe('the joiner intake reads identities by key, username and e-mail', () =>
     expect(plan).not.toMatch(/Seq Scan on identity/);
     expect(plan).toMatch(/identity_username_lower_idx/);
     expect(plan).toMatch(/identity_email_lower_idx/);
+  });
+
+  describe('the caller of a token, found by its username or e-mail claims (every API call)', () => {
+    const byNames = async (names: string[]) => (await owner.query(PERSON_BY_NAMES.replace('?', '$1'), [JSON.stringify(names)])).rows;
+
+    beforeAll(async () => {
+      await owner.query(`INSERT INTO identity (key, username, email, name) VALUES
+        ('X', 'bob', 'x@example.org', 'X'), ('Y', 'yves', 'bob@example.org', 'Y'), ('C', 'carol', NULL, 'C'), ('D', 'dave', NULL, 'D')`);
+    });
+
+    it('prefers a username match over an e-mail match, then the order of the claims', async () => {
+      expect((await byNames(['bob@example.org', 'bob']))[0].key).toBe('X');
+      expect((await byNames(['bob@example.org']))[0].key).toBe('Y');
+      expect((await byNames(['dave', 'carol']))[0].key).toBe('D');
+      expect((await byNames(['user77@example.org']))[0]).toMatchObject({ key: 'K77', username: 'user77', roles: [] });
+      expect(await byNames(['nobody'])).toEqual([]);
+    });
+
+    it('is planned as index lookups, with no sequential scan of identity', async () => {
+      const plan = (await owner.query(`EXPLAIN ${PERSON_BY_NAMES.replace('?', '$1')}`, [JSON.stringify(['user77', 'user77@example.org'])])).rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+      expect(plan).not.toMatch(/Seq Scan on identity/);
+      expect(plan).toMatch(/identity_username_lower_idx/);
+    });
   });
 });
