@@ -10,7 +10,8 @@ import { temporalClient } from './support/services';
  * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
  * new ones so running executions stay covered (file names carry the version: v3 and the leaver's
  * v2 were recorded after ADR 121's one delivery activity per flow, joiner/mover v4 after ADR 123's
- * plan and first step in one local activity).
+ * plan and first step in one local activity, joiner/mover v5 and the leaver's v3 after ADR 179's flow
+ * version, which takes those paths without patch markers).
  */
 describe('record joiner, mover and leaver histories', () => {
   let stack: RequestStack;
@@ -55,7 +56,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'joiner-completed-v4.json');
+    await save(body.workflowId, 'joiner-completed-v5.json');
   });
 
   it('mover: escalated approval, grant and revoke tasks, org change', async () => {
@@ -68,7 +69,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'mover-completed-v4.json');
+    await save(body.workflowId, 'mover-completed-v5.json');
   });
 
   it('leaver: brought forward, one revoke task attested, access revoked', async () => {
@@ -78,7 +79,7 @@ describe('record joiner, mover and leaver histories', () => {
     const running = await api.waitStatus(body.id, 'deprovisioning');
     await api.post(`/api/v1/tasks/${running.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'leaver-completed-v2.json');
+    await save(body.workflowId, 'leaver-completed-v3.json');
   });
 
   it('leaver: effective at once (begin and effective in one activity), one revoke task attested', async () => {
@@ -86,6 +87,6 @@ describe('record joiner, mover and leaver histories', () => {
     const running = await api.waitStatus(body.id, 'deprovisioning');
     await api.post(`/api/v1/tasks/${running.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'leaver-immediate-v2.json');
+    await save(body.workflowId, 'leaver-immediate-v3.json');
   });
 });

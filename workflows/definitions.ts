@@ -21,6 +21,22 @@ export interface RequestTiming {
 
 export type { TaskTiming } from '../libs/domain/task-deadlines';
 
+/**
+ * The flow version every joiner, mover and leaver start carries since ADR 179 (set by the API's
+ * intake, `flowVersion` of the workflow input, kept across continue-as-new).
+ *
+ * A run that carries it takes every path its version includes without consulting a patch
+ * marker. In Temporal SDK 1.24 each `patched()` first used by a new workflow records a marker
+ * event and upserts the `TemporalChangeVersion` search attribute (one visibility write), for
+ * every workflow and every patch, although a new workflow can only ever take the new path. A
+ * history without `flowVersion` replays through `patched()` exactly as it ran.
+ *
+ * A later change to a running flow bumps this number and guards its new path with
+ * `takesPatch(input, 'its-patch-id', newVersion)`: runs started with an older version consult
+ * the marker, as before.
+ */
+export const FLOW_VERSION = 1;
+
 export interface RequestWorkflowInput {
   requestId: string;
   kind: Extract<RequestKind, 'joiner' | 'mover'>;
@@ -28,6 +44,8 @@ export interface RequestWorkflowInput {
   timing: RequestTiming;
   /** Absent in executions started before the one task path: derived from `timing` then. */
   taskTiming?: TaskTiming;
+  /** The flow version the API started it with (workflows/flow-version.ts, ADR 179); absent before it. */
+  flowVersion?: number;
   /** Set when the workflow continued as new while waiting for attestations (phase provisioning). */
   resume?: RequestWorkflowState;
 }
@@ -115,6 +133,8 @@ export interface LeaverWorkflowInput {
   /** ISO-8601; for_cause leavers are effective at once whatever this says. */
   effectiveAt: string;
   timing: TaskTiming;
+  /** The flow version the API started it with (workflows/flow-version.ts, ADR 179); absent before it. */
+  flowVersion?: number;
   /** Set when the workflow continued as new while waiting for attestations. */
   resume?: LeaverState;
 }

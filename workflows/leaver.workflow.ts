@@ -1,10 +1,11 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaverActivities } from '../activities/leaver.activities';
 import { JmlStatus } from '../libs/temporal/search-attributes';
 import {
   leaverRescheduledSignal, leaverStateQuery, requestCancelledSignal, taskClosedSignal,
   type LeaverState, type TaskClosedSignal, type LeaverStatus, type LeaverWorkflowInput,
 } from './definitions';
+import { takesPatch } from './flow-version';
 import { deliverTickets, superviseTasks } from './task-supervision';
 
 const acts = proxyActivities<LeaverActivities>({
@@ -57,7 +58,7 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
   if (!input.resume) {
     // The database is the authority: a start re-driven after this leaver closed finds it closed.
     // Since ADR 121 an immediate leaver is made effective in the same activity (patch marker).
-    const folded = patched(FOLD_EFFECTIVE_PATCH);
+    const folded = takesPatch(input, FOLD_EFFECTIVE_PATCH);
     const begun = folded
       ? await acts.beginLeaverIfEffective({ requestId: input.requestId, urgent, effectiveAt: state.effectiveAt })
       : { ...(await acts.beginLeaver({ requestId: input.requestId })), plan: null };
@@ -79,13 +80,13 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
     state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
     const known = earlyCloses.filter((s) => state.tasks.some((t) => t.taskId === s.taskId));
     // Before ADR 178 such an attestation was dropped; a replay of that history drops it again.
-    if (known.length > 0 && patched(EARLY_TASK_CLOSES_PATCH)) {
+    if (known.length > 0 && takesPatch(input, EARLY_TASK_CLOSES_PATCH)) {
       for (const s of known) state.tasks.find((t) => t.taskId === s.taskId)!.status = s.status;
     }
   }
 
   // A resumed run delivers again what is still open: delivery is idempotent per task.
-  const deliveries = deliverTickets(state.tasks.filter((t) => t.status === 'open'), input.timing);
+  const deliveries = deliverTickets(state.tasks.filter((t) => t.status === 'open'), input.timing, input);
   if ((await superviseTasks(state.tasks, input.timing, () => false)) === 'continue') {
     await condition(allHandlersFinished);
     return continueAsNew<typeof leaverWorkflow>({ ...input, resume: state });

@@ -4,7 +4,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -28,6 +27,7 @@ import {
   type TaskClosedSignal,
   type TaskTiming,
 } from './definitions';
+import { takesPatch } from './flow-version';
 import { awaitStepDecision } from './request-approval';
 import { deliverTickets, superviseTasks } from './task-supervision';
 
@@ -142,7 +142,7 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
   try {
     if (!input.resume) {
       setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
-      const folded = patched(PLAN_OPENS_FIRST_STEP_PATCH);
+      const folded = takesPatch(input, PLAN_OPENS_FIRST_STEP_PATCH);
       const firstDeadline = Date.now() + durationToMs(input.timing.approvalSla);
       const plan = folded
         ? await local.planAndOpenFirstStep({ requestId: input.requestId, grantTaskDue: input.timing.taskDue, firstStepDueAt: new Date(firstDeadline).toISOString() })
@@ -150,7 +150,7 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
       state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
       planned = true;
       // Before ADR 178 such a decision was dropped (its id kept); a replay of that history drops it again.
-      const dropEarly = earlyDecisions.length > 0 && !patched(EARLY_DECISIONS_PATCH);
+      const dropEarly = earlyDecisions.length > 0 && !takesPatch(input, EARLY_DECISIONS_PATCH);
       for (const d of earlyDecisions.splice(0)) applyDecision(d, dropEarly);
       if (plan.outcome === 'blocked') {
         await acts.rejectRequest({ requestId: input.requestId, reason: 'sod_block' });
@@ -183,8 +183,8 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
     }
     const taskTiming = input.taskTiming ?? legacyTaskTiming(input.timing);
     // A resumed run delivers again what is still open: delivery is idempotent per task.
-    const deliveries = patched('one-task-path')
-      ? deliverTickets(state.tasks.filter((t) => t.status === 'open'), taskTiming)
+    const deliveries = takesPatch(input, 'one-task-path')
+      ? deliverTickets(state.tasks.filter((t) => t.status === 'open'), taskTiming, input)
       : Promise.allSettled(state.tasks.map((t) => legacyDelivery.deliverTicket(t.taskId)));
     if ((await superviseTasks(state.tasks, taskTiming, cancelled)) === 'continue') {
       await condition(allHandlersFinished);

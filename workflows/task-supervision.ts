@@ -1,9 +1,10 @@
-import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { TaskActivities } from '../activities/tasks.activities';
 import type { TaskStatus } from '../libs/domain/request-types';
 import { durationToMs } from '../libs/domain/sla';
 import { dueTaskActions, nextTaskDeadline, taskDeadlineRules, type TaskDeadlineRules } from '../libs/domain/task-deadlines';
 import type { TaskTiming } from './definitions';
+import { takesPatch } from './flow-version';
 
 /**
  * THE task path on the workflow side, shared by every workflow that waits for system owners:
@@ -38,14 +39,15 @@ export const BATCH_DELIVERY_PATCH = 'ticket-batch-delivery';
  * non-retryable by type. Each attempt is audited by the activity. Resolves when all settled.
  * Since ADR 121 one activity delivers the flow's tickets (`deliverTaskTickets`, heartbeating what
  * settled so a new worker resumes where a killed one stopped); executions started before it
- * replay their one activity per task.
+ * replay their one activity per task. `flow` is the workflow's input: a run with a flow version
+ * takes the batch without a patch marker (ADR 179); the certification passes none.
  */
-export function deliverTickets(tasks: SupervisedTask[], timing: TaskTiming): Promise<unknown> {
+export function deliverTickets(tasks: SupervisedTask[], timing: TaskTiming, flow: { flowVersion?: number } = {}): Promise<unknown> {
   const deliveryMs = durationToMs(timing.deliveryTimeout);
   const retry = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '2 minutes' };
   const webhookTimeoutMs = Math.floor((deliveryMs * 2) / 3);
   if (tasks.length === 0) return Promise.resolve([]);
-  if (patched(BATCH_DELIVERY_PATCH)) {
+  if (takesPatch(flow, BATCH_DELIVERY_PATCH)) {
     // The tickets go in parallel, so one attempt takes about one ticket's time; a worker killed
     // mid-batch is noticed after one delivery timeout without a heartbeat, as a per-task activity was.
     const batch = proxyActivities<Pick<TaskActivities, 'deliverTaskTickets'>>({

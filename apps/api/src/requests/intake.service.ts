@@ -15,7 +15,7 @@ import { enqueueStart } from '../../../../libs/requests/outbox';
 import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
 import type { RequestKind } from '../../../../libs/domain/request-types';
 import {
-  leaverWorkflowId, requestWorkflowId, type LeaverReason, type LeaverWorkflowInput, type RequestTiming, type RequestWorkflowInput,
+  FLOW_VERSION, leaverWorkflowId, requestWorkflowId, type LeaverReason, type LeaverWorkflowInput, type RequestTiming, type RequestWorkflowInput,
 } from '../../../../workflows/definitions';
 import type { CreateLeaverDto, LeaverAcceptedDto } from '../leavers/leaver.dto';
 import { actorOf, type Principal } from '../auth/policy';
@@ -176,11 +176,11 @@ export class IntakeService {
   private workflowStart(kind: RequestKind, id: string, identityKey: string, spec: IntakeSpec) {
     if (kind === 'leaver') {
       const { reason } = spec.changes as { reason: LeaverReason };
-      const input: LeaverWorkflowInput = { requestId: id, identityKey, reason, effectiveAt: spec.effectiveAt!, timing: taskTiming(this.config, kind) };
+      const input: LeaverWorkflowInput = { requestId: id, identityKey, reason, effectiveAt: spec.effectiveAt!, timing: taskTiming(this.config, kind), flowVersion: FLOW_VERSION };
       // A leaver's id is the person's: it must start again after an earlier leaver of them closed.
       return { workflowId: leaverWorkflowId(identityKey), workflowType: 'leaverWorkflow', input, status: 'scheduled' as const, reuse: 'ALLOW_DUPLICATE' as const };
     }
-    const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind) };
+    const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind), flowVersion: FLOW_VERSION };
     return { workflowId: requestWorkflowId(kind, id), workflowType: `${kind}Workflow`, input, status: 'pending_approval' as const, reuse: 'REJECT_DUPLICATE' as const };
   }
 
