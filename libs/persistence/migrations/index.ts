@@ -13,6 +13,7 @@ import { Migration20261130100000Certification } from './Migration20261130100000_
 import { Migration20261130110000Deprovisioning } from './Migration20261130110000_deprovisioning';
 import { Migration20261130120000FallbackAttesters } from './Migration20261130120000_fallback_attesters';
 import { Migration20261130130000CertificationRemediation } from './Migration20261130130000_certification_remediation';
+import { Migration20261130140000InvolvedLookups } from './Migration20261130140000_involved_lookups';
 
 /**
  * Every migration, in order. Listed explicitly (no file globbing) so the same list works from
@@ -32,4 +33,5 @@ export const migrationsList: { name: string; class: Constructor<Migration> }[] =
   { name: 'Migration20261130110000_deprovisioning', class: Migration20261130110000Deprovisioning },
   { name: 'Migration20261130120000_fallback_attesters', class: Migration20261130120000FallbackAttesters },
   { name: 'Migration20261130130000_certification_remediation', class: Migration20261130130000CertificationRemediation },
+  { name: 'Migration20261130140000_involved_lookups', class: Migration20261130140000InvolvedLookups },
 ];

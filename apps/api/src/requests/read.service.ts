@@ -16,10 +16,25 @@ const TASKS_CURSOR = cursorCodec('tasks', ['timestamp', 'uuid']);
 
 const seesAll = (p: Principal) => p.roles.includes('admin') || p.roles.includes('auditor');
 
-/** Who is "involved" in a request, as a SQL condition on alias `r` (param: the identity key, 4 times). */
-const INVOLVED = `(r.requester_id = ? OR r.identity_key = ?
-  OR EXISTS (SELECT 1 FROM approval_step s WHERE s.request_id = r.id AND s.eligible_approvers @> jsonb_build_array(?::text))
-  OR EXISTS (SELECT 1 FROM task t JOIN target_system ts ON ts.key = t.system_key WHERE t.request_id = r.id AND ? = ANY(ts.owners)))`;
+/**
+ * Who is "involved" in a request, as a SQL condition on alias `r` (param: the identity key, 4
+ * times): its requester, its subject, an approver eligible at one of its steps, or an owner of a
+ * system one of its tasks is for. Every branch is an index lookup (request_requester_idx,
+ * request_identity_idx, the GIN index on approval_step.eligible_approvers, task_system_status_idx
+ * over the caller's systems) joined by a bitmap OR, so a non-admin's list reads their requests,
+ * not every request ever made (the EXISTS form it replaces did, ADR 180).
+ */
+export const INVOLVED = `(r.requester_id = ? OR r.identity_key = ?
+  OR r.id = ANY (ARRAY(SELECT s.request_id FROM approval_step s WHERE s.eligible_approvers @> jsonb_build_array(?::text)))
+  OR r.id = ANY (ARRAY(SELECT t.request_id FROM task t WHERE t.system_key = ANY (ARRAY(SELECT ts.key FROM target_system ts WHERE ? = ANY (ts.owners))))))`;
+
+/**
+ * The tasks a non-admin sees, as a SQL condition on alias `t` (param: the identity key, twice):
+ * those they are a fallback attester of (the partial GIN index) and those of the systems they own
+ * (task_system_status_idx). Index lookups, not a read of every task (ADR 180).
+ */
+export const OWN_TASKS = `((t.fallback_attesters <> '{}' AND t.fallback_attesters @> ARRAY[?::text])
+  OR t.system_key = ANY (ARRAY(SELECT ts.key FROM target_system ts WHERE ? = ANY (ts.owners))))`;
 
 /** The read side: requests, an approver's inbox and tasks, each filtered to what the caller may see. */
 @Injectable()
@@ -126,7 +141,7 @@ export class RequestReadService {
     const where: string[] = [];
     const params: unknown[] = [];
     if (!seesAll(principal)) {
-      where.push('(? = ANY(t.fallback_attesters) OR EXISTS (SELECT 1 FROM target_system ts WHERE ts.key = t.system_key AND ? = ANY(ts.owners)))');
+      where.push(OWN_TASKS);
       params.push(this.me(principal), this.me(principal));
     }
     if (q.status) {
