@@ -17,12 +17,19 @@ const TASKS_CURSOR = cursorCodec('tasks', ['timestamp', 'uuid']);
 const seesAll = (p: Principal) => p.roles.includes('admin') || p.roles.includes('auditor');
 
 /**
- * Who is "involved" in a request, as a SQL condition on alias `r` (param: the identity key, 4
- * times): its requester, its subject, an approver eligible at one of its steps, or an owner of a
- * system one of its tasks is for. Every branch is an index lookup (request_requester_idx,
- * request_identity_idx, the GIN index on approval_step.eligible_approvers, task_system_status_idx
- * over the caller's systems) joined by a bitmap OR, so a non-admin's list reads their requests,
- * not every request ever made (the EXISTS form it replaces did, ADR 180).
+ * Whether the caller is involved in ONE request `r` (param: the identity key, 4 times): its
+ * requester, its subject, an approver eligible at one of its steps, or an owner of a system one of
+ * its tasks is for. Correlated to the one row, so each EXISTS reads that request's steps and tasks.
+ */
+const INVOLVED_IN_ONE = `(r.requester_id = ? OR r.identity_key = ?
+  OR EXISTS (SELECT 1 FROM approval_step s WHERE s.request_id = r.id AND s.eligible_approvers @> jsonb_build_array(?::text))
+  OR EXISTS (SELECT 1 FROM task t JOIN target_system ts ON ts.key = t.system_key WHERE t.request_id = r.id AND ? = ANY(ts.owners)))`;
+
+/**
+ * The same rule over a list (param: the identity key, 4 times). Every branch is an index lookup
+ * (request_requester_idx, request_identity_idx, the GIN index on approval_step.eligible_approvers,
+ * task_system_status_idx over the caller's systems) joined by a bitmap OR, so a non-admin's list
+ * reads their requests, not every request ever made as the EXISTS form did (ADR 180).
  */
 export const INVOLVED = `(r.requester_id = ? OR r.identity_key = ?
   OR r.id = ANY (ARRAY(SELECT s.request_id FROM approval_step s WHERE s.eligible_approvers @> jsonb_build_array(?::text)))
@@ -51,7 +58,7 @@ export class RequestReadService {
     if (!r) throw new NotFoundException(`request ${id} not found`);
     if (!seesAll(principal)) {
       const me = this.me(principal);
-      const rows = await em.execute(`SELECT 1 FROM request r WHERE r.id = ? AND ${INVOLVED}`, [id, me, me, me, me]);
+      const rows = await em.execute(`SELECT 1 FROM request r WHERE r.id = ? AND ${INVOLVED_IN_ONE}`, [id, me, me, me, me]);
       if (rows.length === 0) throw new ForbiddenException('you are not involved in this request');
     }
     const [steps, decisions, tasks, timeline] = await Promise.all([
