@@ -6,7 +6,7 @@ import {
   type LeaverState, type TaskClosedSignal, type LeaverStatus, type LeaverWorkflowInput,
 } from './definitions';
 import { takesPatch } from './flow-version';
-import { deliverTickets, superviseTasks } from './task-supervision';
+import { applyEarlyCloses, deliverTickets, superviseTasks } from './task-supervision';
 
 const acts = proxyActivities<LeaverActivities>({
   startToCloseTimeout: '30 seconds',
@@ -78,11 +78,9 @@ export async function leaverWorkflow(input: LeaverWorkflowInput): Promise<Leaver
     if (plan.status === 'cancelled') return finish('cancelled', 'cancelled');
     setStatus('deprovisioning');
     state.tasks = plan.tasks.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
-    const known = earlyCloses.filter((s) => state.tasks.some((t) => t.taskId === s.taskId));
     // Before ADR 178 such an attestation was dropped; a replay of that history drops it again.
-    if (known.length > 0 && takesPatch(input, EARLY_TASK_CLOSES_PATCH)) {
-      for (const s of known) state.tasks.find((t) => t.taskId === s.taskId)!.status = s.status;
-    }
+    const early = earlyCloses.some((s) => state.tasks.some((t) => t.taskId === s.taskId));
+    if (early && takesPatch(input, EARLY_TASK_CLOSES_PATCH)) applyEarlyCloses(state.tasks, earlyCloses);
   }
 
   // A resumed run delivers again what is still open: delivery is idempotent per task.

@@ -29,7 +29,7 @@ import {
 } from './definitions';
 import { takesPatch } from './flow-version';
 import { awaitStepDecision } from './request-approval';
-import { deliverTickets, superviseTasks } from './task-supervision';
+import { applyEarlyCloses, deliverTickets, superviseTasks } from './task-supervision';
 
 // Database activities retry until they succeed (PostgreSQL restarts are waited out); each is
 // idempotent by its own keys.
@@ -175,10 +175,7 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
       const created = await acts.createTasks({ requestId: input.requestId, tasks: plan.tasks });
       if (created === null) return finish('cancelled', `cancelled by ${cancelledBy ?? 'request closed'}`);
       state.tasks = created.map((t) => ({ ...t, status: 'open', reminded: false, escalationLevel: 0 }));
-      for (const t of early.splice(0)) {
-        const task = state.tasks.find((x) => x.taskId === t.taskId);
-        if (task && task.status === 'open') task.status = t.status;
-      }
+      applyEarlyCloses(state.tasks, early.splice(0));
       setStatus('provisioning', `${created.length} task(s) with the system owners`);
     }
     const taskTiming = input.taskTiming ?? legacyTaskTiming(input.timing);

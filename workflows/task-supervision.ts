@@ -3,7 +3,7 @@ import type { TaskActivities } from '../activities/tasks.activities';
 import type { TaskStatus } from '../libs/domain/request-types';
 import { durationToMs } from '../libs/domain/sla';
 import { dueTaskActions, nextTaskDeadline, taskDeadlineRules, type TaskDeadlineRules } from '../libs/domain/task-deadlines';
-import type { TaskTiming } from './definitions';
+import type { TaskClosedSignal, TaskTiming } from './definitions';
 import { takesPatch } from './flow-version';
 
 /**
@@ -20,6 +20,17 @@ export interface SupervisedTask {
   status: TaskStatus;
   reminded: boolean;
   escalationLevel: number;
+}
+
+/**
+ * Attestations (or cancellations) that reached the workflow before the activity result listing
+ * their tasks (ADR 178): each task still open takes the status its signal carries.
+ */
+export function applyEarlyCloses(tasks: SupervisedTask[], closes: TaskClosedSignal[]): void {
+  for (const c of closes) {
+    const task = tasks.find((t) => t.taskId === c.taskId);
+    if (task && task.status === 'open') task.status = c.status;
+  }
 }
 
 // Database activities retry until they succeed (a PostgreSQL restart is waited out); each is idempotent.
