@@ -83,6 +83,11 @@ describe('certification deadlines and schedules', () => {
     expect(listed.body.items[0]).toMatchObject({ id: created.body.id, skippedOverlaps: expect.any(Number) });
     expect(listed.body.items[0].skippedOverlaps).toBeGreaterThan(0);
     expect((await api.post('/api/v1/certification-schedules', 'adm', { name: 'x', every: '3s', cron: '* * * * *', reviewDays: 1, campaign: { ...base, deadlinePolicy: 'keep' } })).status).toBe(400);
+    // A cron of five fields the scheduler refuses (day and month 0 do not exist): 400 naming cron, nothing stored (was a 500, schemathesis).
+    const badCron = await api.post('/api/v1/certification-schedules', 'adm', { name: 'x', cron: '0 0 0 0 0', reviewDays: 1, campaign: { ...base, deadlinePolicy: 'keep' } });
+    expect(badCron.status).toBe(400);
+    expect(badCron.body.details).toEqual([{ path: 'cron', problems: [expect.stringContaining('cron is not accepted by the scheduler')] }]);
+    expect((await stack.owner.query(`SELECT count(*)::int AS n FROM certification_schedule`)).rows[0].n).toBe(1);
     // Once the open run is over (cancelled here), the next fire starts a new, separate campaign.
     expect((await api.post(`/api/v1/certifications/${encodeURIComponent(runs[0].id)}/cancel`, 'adm', { reason: 'next run' })).status).toBe(200);
     const second = await until('a second scheduled campaign', async () => {

@@ -64,6 +64,8 @@ export class SchedulesService {
       },
       policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
       state: { note: `certification schedule ${dto.name}` },
+    }).catch((err: unknown) => {
+      throw invalidSchedule(err, dto.cron !== undefined ? 'cron' : 'every') ?? err;
     });
     await this.em.fork().transactional(async (tx) => {
       await tx.execute(
@@ -126,4 +128,15 @@ export class SchedulesService {
       skippedOverlaps: d?.info.numActionsSkippedOverlap ?? 0,
     };
   }
+}
+
+/**
+ * Temporal interprets the schedule's cron and interval, so it is the authority on them: a spec it
+ * refuses (e.g. `0 0 0 0 0`, whose day and month 0 do not exist) is the caller's 400 naming the
+ * field, not a 500. The client rethrows the server's INVALID_ARGUMENT as a TypeError carrying its
+ * message ("DayOfMonth is not in range [1-31], ..."). Found by schemathesis in the clean-clone CI.
+ */
+function invalidSchedule(err: unknown, path: 'cron' | 'every'): BadRequestException | null {
+  if (!(err instanceof TypeError)) return null;
+  return new BadRequestException({ message: 'Invalid input', details: [{ path, problems: [`${path} is not accepted by the scheduler: ${err.message}`] }] });
 }
