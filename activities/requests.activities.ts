@@ -1,23 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
-import type { PlannedApprovalStep } from '../libs/domain/approval-routing';
-import { planRequest } from '../libs/domain/request-plan';
-import { durationToMs } from '../libs/domain/sla';
-import type { PlannedTask } from '../libs/domain/request-types';
+import { sodOutcome } from '../libs/domain/sod';
 import { Identity } from '../libs/identity/identity.entity';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
 import { ApprovalStep } from '../libs/requests/entities/approval.entity';
 import type { Request } from '../libs/requests/entities/request.entity';
+import { derivePlan, recordPlanLedger, stepOpenedRow, stepView, type PlanResult } from '../libs/requests/plan-store';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
 
-export interface PlanResult {
-  outcome: 'ok' | 'blocked' | 'closed';
-  steps: { step: number; label: string; required: number; eligibleApprovers: string[] }[];
-  tasks: PlannedTask[];
-}
+export type { PlanResult } from '../libs/requests/plan-store';
 
 /** A request's audit row written by the worker, keyed `request:<id>:<key>` (the same on every retry). */
 export const auditRequest = (tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) =>
@@ -148,62 +141,26 @@ export function createRequestActivities(deps: ActivityDeps, catalog: CatalogPort
 
 /**
  * Fixes the request's plan inside the caller's transaction (the request row locked): diff, SoD
- * findings, approval steps and tasks, audited. Read from the catalog once; a second call returns
- * the plan already stored (`firstStepOpen` undefined). With `openFirstDueAt`, a new plan that is
- * not blocked inserts step 1 already open (one INSERT, no read and update after it), and its ledger
- * rows are written last, so the ledger's append lock is held only through the commit.
+ * findings, approval steps and tasks, audited. A request planned already (at intake since ADR 181,
+ * or by an earlier try) returns the stored plan (`firstStepOpen` undefined). With
+ * `openFirstDueAt`, a new plan that is not blocked inserts step 1 already open, and its ledger rows
+ * are written last, so the ledger's append lock is held only through the commit.
  */
 async function fixPlan(
   tx: EntityManager, r: Request, grantTaskDue: string, catalog: CatalogPort, openFirstDueAt?: string,
 ): Promise<PlanResult & { firstStepOpen?: boolean }> {
   const stored = await tx.find(ApprovalStep, { requestId: r.id }, { orderBy: { step: 'asc' } });
-  if (stored.length > 0 || !isOpen(r)) {
+  if (stored.length > 0 || !isOpen(r) || r.diff.tasks !== undefined) {
     const plannedTasks = r.diff.tasks ?? [];
-    const outcome = !isOpen(r) ? (r.outcome === 'sod_block' ? 'blocked' : 'closed') : 'ok';
+    const outcome = !isOpen(r) ? (r.outcome === 'sod_block' ? 'blocked' : 'closed') : sodOutcome(r.sodFindings) === 'block' ? 'blocked' : 'ok';
     return { outcome, steps: stored.map(stepView), tasks: plannedTasks };
   }
   const subject = await tx.findOneOrFail(Identity, { key: r.identityKey });
-  const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
-  const addRoles = await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version })));
-  const systemKeys = [...new Set([...currentRoles, ...addRoles].flatMap((x) => x.entitlements.map((e) => e.system)))];
-  const systems = await catalog.systems(tx, systemKeys);
-  const nominated = [subject.manager, r.requesterId, ...addRoles.map((x) => x.owner), ...systems.flatMap((s) => s.owners)];
-  const org = await tx.find(Identity, { key: { $in: nominated.filter((k): k is string => !!k) } });
-  const newManager = typeof r.changes.manager === 'string' ? r.changes.manager : undefined;
-  const plan = planRequest({
-    kind: r.kind === 'mover' ? 'mover' : 'joiner',
-    // A mover's new manager approves the move; the current one otherwise.
-    subject: { key: subject.key, manager: newManager ?? subject.manager },
-    requester: r.requesterType === 'identity' ? r.requesterId : null,
-    currentRoles,
-    addRoles: addRoles.map((x) => ({ key: x.key, version: x.version, owner: x.owner, entitlements: x.entitlements, approvalPolicy: x.approvalPolicy })),
-    removeRoles: r.removeRoles.map((x) => x.role),
-    sodRules: await catalog.sodRules(tx),
-    org: org.map((p) => ({ key: p.key, manager: p.manager, status: p.status })),
-    systems,
-    admins: await catalog.admins(tx),
-    grantDueMs: durationToMs(grantTaskDue),
-  });
-  r.diff = { add: plan.diff.add, remove: plan.diff.remove, tasks: plan.tasks };
-  r.sodFindings = plan.sodFindings;
-  const steps = plan.steps.map((s) => toStepEntity(r.id, s));
-  const first = openFirstDueAt && plan.sodOutcome !== 'block' ? steps[0] : undefined;
-  if (first) Object.assign(first, { status: 'pending', openedAt: new Date(), dueAt: new Date(openFirstDueAt!) });
-  steps.forEach((e) => tx.persist(e));
+  const { stepRows, ledger, ...plan } = await derivePlan(tx, r, subject, catalog, grantTaskDue, openFirstDueAt);
+  stepRows.forEach((e) => tx.persist(e));
   await tx.flush();
-  await auditRequest(tx, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome });
-  await auditRequest(tx, r, 'request.planned', 'planned', {
-    diff: plan.diff.bySystem,
-    steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
-    tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
-  });
-  if (first) await auditStepOpened(tx, r, first, openFirstDueAt!);
-  return {
-    outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
-    steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers })),
-    tasks: plan.tasks,
-    firstStepOpen: openFirstDueAt ? !!first : undefined,
-  };
+  await recordPlanLedger(tx, r, SYSTEM_ACTORS.worker, ledger);
+  return { ...plan, firstStepOpen: openFirstDueAt ? plan.firstStepOpen : undefined };
 }
 
 /**
@@ -217,24 +174,8 @@ async function openStep(tx: EntityManager, r: Request, step: number, dueAt: stri
   s.openedAt = new Date();
   s.dueAt = new Date(dueAt);
   await tx.flush();
-  await auditStepOpened(tx, r, s, dueAt);
+  await recordPlanLedger(tx, r, SYSTEM_ACTORS.worker, [stepOpenedRow(s, dueAt)]);
   return s.status;
-}
-
-const auditStepOpened = (tx: EntityManager, r: Request, s: ApprovalStep, dueAt: string) =>
-  auditRequest(tx, r, 'approval.step_opened', `step:${s.step}:opened`, {
-    step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt,
-  });
-
-function toStepEntity(requestId: string, s: PlannedApprovalStep): ApprovalStep {
-  const e = new ApprovalStep(randomUUID(), requestId, s.step, s.label, s.kind);
-  e.required = s.required;
-  e.eligibleApprovers = s.eligibleApprovers;
-  return e;
-}
-
-function stepView(s: ApprovalStep) {
-  return { step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers };
 }
 
 export type RequestActivities = ReturnType<typeof createRequestActivities>;

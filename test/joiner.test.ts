@@ -83,23 +83,28 @@ describe('joiner workflow', () => {
     expect(access.rows).toEqual([{ role_key: 'ehr-clinician', provenance: 'request', request_id: id, approved_by: ['ehrown2', 'mgr'], task_ids: [taskId] }]);
   });
 
-  it('waits for its first approvers after one round trip: plan and step 1 in one local activity, no activity task (ADR 123)', async () => {
+  it('waits for its first approvers when the 202 answers: planned in the intake transaction, no activity before the approvers (ADR 181)', async () => {
     const { body } = await joiner(['fin-payer']);
-    await api.waitStep(body.id, 1);
+    // No wait: the plan and the open step 1 committed with the request.
+    const steps = await stack.owner.query(`SELECT step, status FROM approval_step WHERE request_id = $1 ORDER BY step`, [body.id]);
+    expect(steps.rows).toEqual([{ step: 1, status: 'pending' }]);
+    const { timeline } = await api.request(body.id);
+    expect(timeline.map((e: { action: string; actor: { id: string } }) => `${e.action} ${e.actor.id}`)).toEqual([
+      'request.created req', 'sod.evaluated system:api', 'request.planned system:api', 'approval.step_opened system:api',
+    ]);
     const t = await temporalClient();
     try {
-      // Step 1 is pending once the local activity committed; the history has it once the reminder's timer started.
+      // The workflow's first task only starts the reminder's timer: no activity, no local activity.
       const events = await until('the reminder timer', async () => {
         const h = await t.client.workflow.getHandle(body.workflowId).fetchHistory();
         return h.events?.some((e) => e.timerStartedEventAttributes) ? h.events : null;
       });
       expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual([]);
-      expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+      expect(events.filter((e) => e.markerRecordedEventAttributes)).toEqual([]);
     } finally {
       await t.close();
     }
-    const { timeline } = await api.request(body.id);
-    expect(timeline.map((e: { action: string }) => e.action)).toEqual(['request.created', 'sod.evaluated', 'request.planned', 'approval.step_opened']);
+    expect((await api.request(body.id)).timeline).toHaveLength(4);
   });
 
   it('ends on a rejection, and refuses the subject, the requester and a non-approver with 403', async () => {

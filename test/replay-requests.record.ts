@@ -6,12 +6,12 @@ import { temporalClient } from './support/services';
 
 /**
  * Re-records the joiner, mover and leaver histories replayed by test/replay-requests.test.ts:
- *   npm run -s build && npx jest --selectProjects integration --runInBand --testMatch '**\/test/replay-requests.record.ts'
+ *   npm run record-histories -- -t 'histories (joiner|mover):'   (-t records only those flows)
  * Run it only for a deliberate, `patched()`-guarded change; keep the old histories next to the
  * new ones so running executions stay covered (file names carry the version: v3 and the leaver's
  * v2 were recorded after ADR 121's one delivery activity per flow, joiner/mover v4 after ADR 123's
  * plan and first step in one local activity, joiner/mover v5 and the leaver's v3 after ADR 179's flow
- * version, which takes those paths without patch markers).
+ * version, which takes those paths without patch markers; joiner/mover v6 after ADR 181's plan at intake).
  */
 describe('record joiner, mover and leaver histories', () => {
   let stack: RequestStack;
@@ -56,7 +56,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     await api.post(`/api/v1/tasks/${prov.tasks[0].id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'joiner-completed-v5.json');
+    await save(body.workflowId, 'joiner-completed-v6.json');
   });
 
   it('mover: escalated approval, grant and revoke tasks, org change', async () => {
@@ -69,7 +69,7 @@ describe('record joiner, mover and leaver histories', () => {
     const prov = await api.waitStatus(body.id, 'provisioning');
     for (const t of prov.tasks) await api.post(`/api/v1/tasks/${t.id}/complete`, 'own', { note: 'done' });
     await api.waitStatus(body.id, 'completed');
-    await save(body.workflowId, 'mover-completed-v5.json');
+    await save(body.workflowId, 'mover-completed-v6.json');
   });
 
   it('leaver: brought forward, one revoke task attested, access revoked', async () => {

@@ -13,13 +13,15 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 // joiner/mover *-v4.json after ADR 123 (plan and step 1 opened in one local activity);
 // *-early-*-dropped-*.json before ADR 178: a signal that came before the plan or the tasks was dropped
 // (still running; today's code must drop it again on replay, its patch marker being absent);
-// joiner/mover *-v5.json and leaver-*-v3.json after ADR 179 (a flow version in the input, no patch markers).
+// joiner/mover *-v5.json and leaver-*-v3.json after ADR 179 (a flow version in the input, no patch markers);
+// joiner/mover *-v6.json after ADR 181 (planned at intake: the plan in the input, no activity before the approvers).
 describe.each([
   'joiner-completed.json', 'mover-completed.json', 'joiner-completed-v2.json', 'mover-completed-v2.json', 'leaver-completed.json',
   'joiner-completed-v3.json', 'mover-completed-v3.json', 'leaver-completed-v2.json', 'leaver-immediate-v2.json',
   'joiner-completed-v4.json', 'mover-completed-v4.json',
   'joiner-early-decision-dropped-v4.json', 'leaver-early-attestation-dropped-v2.json',
   'joiner-completed-v5.json', 'mover-completed-v5.json', 'leaver-completed-v3.json', 'leaver-immediate-v3.json',
+  'joiner-completed-v6.json', 'mover-completed-v6.json',
 ])('replay %s', (file) => {
   const raw = JSON.parse(readFileSync(join(__dirname, 'histories', file), 'utf8'));
   const history = historyFromJSON(raw);

@@ -4,7 +4,7 @@
  * objects and never send bare strings.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ApprovalStepStatus, RequestKind, RequestStatus, TaskAction, TaskStatus } from '../libs/domain/request-types';
+import type { ApprovalStepStatus, PlannedTask, RequestKind, RequestStatus, TaskAction, TaskStatus } from '../libs/domain/request-types';
 import type { TaskTiming } from '../libs/domain/task-deadlines';
 import type { SupervisedTask } from './task-supervision';
 
@@ -46,8 +46,26 @@ export interface RequestWorkflowInput {
   taskTiming?: TaskTiming;
   /** The flow version the API started it with (workflows/flow-version.ts, ADR 179); absent before it. */
   flowVersion?: number;
+  /**
+   * The plan fixed by the API in the request's own transaction (ADR 181): the workflow starts
+   * from it and asks nothing of the database before its approvers decide. Absent in runs started
+   * before ADR 181, which plan in a local activity (ADR 123).
+   */
+  plan?: IntakePlan;
   /** Set when the workflow continued as new while waiting for attestations (phase provisioning). */
   resume?: RequestWorkflowState;
+}
+
+/** A joiner's or mover's plan as committed at intake (ADR 181). */
+export interface IntakePlan {
+  /** `blocked`: an SoD rule blocks the request, and the workflow rejects it. */
+  outcome: 'ok' | 'blocked';
+  steps: { step: number; label: string; required: number; eligibleApprovers: string[] }[];
+  tasks: PlannedTask[];
+  /** Step 1 was inserted already open (false: blocked, or no approval is needed). */
+  firstStepOpen: boolean;
+  /** Step 1's approval deadline, ISO-8601 with offset: intake time plus the approval SLA. */
+  firstStepDueAt: string;
 }
 
 /**

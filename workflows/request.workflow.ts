@@ -66,6 +66,14 @@ const legacyTaskTiming = (t: RequestWorkflowInput['timing']): TaskTiming => ({
   reminderBeforeDue: t.taskReminderBeforeDue, escalationInterval: t.taskDue, reconcileInterval: '5m', deliveryTimeout: '60s', maxEscalations: t.maxEscalations,
 });
 
+/** The plan of a run started before ADR 181: a local activity (ADR 123), or two activities before that. */
+async function planInWorkflow(input: RequestWorkflowInput, firstDeadline: number) {
+  if (takesPatch(input, PLAN_OPENS_FIRST_STEP_PATCH)) {
+    return local.planAndOpenFirstStep({ requestId: input.requestId, grantTaskDue: input.timing.taskDue, firstStepDueAt: new Date(firstDeadline).toISOString() });
+  }
+  return { ...(await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue })), firstStepOpen: false };
+}
+
 export async function joinerWorkflow(input: RequestWorkflowInput): Promise<RequestWorkflowState> {
   return runRequest(input);
 }
@@ -142,11 +150,9 @@ async function runRequest(input: RequestWorkflowInput): Promise<RequestWorkflowS
   try {
     if (!input.resume) {
       setCurrentDetails('**pending_approval**: planning the approval route and checking SoD');
-      const folded = takesPatch(input, PLAN_OPENS_FIRST_STEP_PATCH);
-      const firstDeadline = Date.now() + durationToMs(input.timing.approvalSla);
-      const plan = folded
-        ? await local.planAndOpenFirstStep({ requestId: input.requestId, grantTaskDue: input.timing.taskDue, firstStepDueAt: new Date(firstDeadline).toISOString() })
-        : { ...(await acts.planRequest({ requestId: input.requestId, grantTaskDue: input.timing.taskDue })), firstStepOpen: false };
+      // Planned at intake since ADR 181; earlier runs plan here (their input has no plan).
+      const firstDeadline = input.plan ? Date.parse(input.plan.firstStepDueAt) : Date.now() + durationToMs(input.timing.approvalSla);
+      const plan = input.plan ?? (await planInWorkflow(input, firstDeadline));
       state.steps = plan.steps.map((s) => ({ ...s, status: 'waiting', escalationLevel: 0, remindersSent: 0 }));
       planned = true;
       // Before ADR 178 such a decision was dropped (its id kept); a replay of that history drops it again.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent } from '../../../../libs/audit/ledger';
+import { recordAuditEvent, SYSTEM_ACTORS } from '../../../../libs/audit/ledger';
 import { isUniqueViolation } from '../../../../libs/catalog/db-refs';
 import { identitiesByKeyOrName, sameIdentityName } from '../../../../libs/catalog/identity-rules';
 import { managerCycleProblem } from '../../../../libs/catalog/lookup.service';
@@ -12,10 +12,12 @@ import { Identity } from '../../../../libs/identity/identity.entity';
 import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
 import { Request } from '../../../../libs/requests/entities/request.entity';
 import { enqueueStart } from '../../../../libs/requests/outbox';
+import { derivePlan, recordPlanLedger } from '../../../../libs/requests/plan-store';
 import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
 import type { RequestKind } from '../../../../libs/domain/request-types';
+import { durationToMs } from '../../../../libs/domain/sla';
 import {
-  FLOW_VERSION, leaverWorkflowId, requestWorkflowId, type LeaverReason, type LeaverWorkflowInput, type RequestTiming, type RequestWorkflowInput,
+  FLOW_VERSION, leaverWorkflowId, requestWorkflowId, type IntakePlan, type LeaverReason, type LeaverWorkflowInput, type RequestTiming, type RequestWorkflowInput,
 } from '../../../../workflows/definitions';
 import type { CreateLeaverDto, LeaverAcceptedDto } from '../leavers/leaver.dto';
 import { actorOf, type Principal } from '../auth/policy';
@@ -37,6 +39,10 @@ function concurrentDuplicate(err: unknown, identityKey: string): ConflictExcepti
   return new ConflictException('username or email already belongs to another identity');
 }
 
+/** A leaver's workflow id is the person's (one leaver at a time); a joiner's or mover's the request's. */
+const workflowIdOf = (kind: RequestKind, requestId: string, identityKey: string) =>
+  kind === 'leaver' ? leaverWorkflowId(identityKey) : requestWorkflowId(kind, requestId);
+
 /** What a kind's validation hands to the one submit path. */
 interface IntakeSpec {
   roles: Request['roles'];
@@ -45,6 +51,8 @@ interface IntakeSpec {
   justification: string | null;
   effectiveAt: string | null;
   summary: string;
+  /** The person the request is for: a joiner's or mover's plan is fixed at intake from it (ADR 181). */
+  subject?: Identity;
 }
 
 /**
@@ -100,6 +108,7 @@ export class IntakeService {
       return {
         roles, removeRoles: [], changes: previous ? { rehire: previous } : {}, justification: dto.justification, effectiveAt: null,
         summary: `${previous ? 'Rehire' : 'Joiner'} ${dto.identity.name} (${dto.identity.key}): ${dto.roles.join(', ')}`,
+        subject: identity,
       };
     });
   }
@@ -137,7 +146,10 @@ export class IntakeService {
       }
       const removeRoles = held.filter((h) => dto.removeRoles.includes(h.role)).map((h) => ({ role: h.role, version: h.version }));
       const parts = [...roles.map((r) => `+${r.role}`), ...removeRoles.map((r) => `-${r.role}`), ...Object.entries(changes).map(([k, v]) => `${k}=${v}`)];
-      return { roles, removeRoles, changes, justification: dto.justification, effectiveAt: dto.effectiveAt ?? null, summary: `Mover ${identity.name} (${identity.key}): ${parts.join(', ')}` };
+      return {
+        roles, removeRoles, changes, justification: dto.justification, effectiveAt: dto.effectiveAt ?? null,
+        summary: `Mover ${identity.name} (${identity.key}): ${parts.join(', ')}`, subject: identity,
+      };
     });
   }
 
@@ -173,15 +185,15 @@ export class IntakeService {
     return found.map((f) => ({ role: f.key, version: f.version }));
   }
 
-  private workflowStart(kind: RequestKind, id: string, identityKey: string, spec: IntakeSpec) {
+  private workflowStart(kind: RequestKind, id: string, identityKey: string, spec: IntakeSpec, plan?: IntakePlan) {
     if (kind === 'leaver') {
       const { reason } = spec.changes as { reason: LeaverReason };
       const input: LeaverWorkflowInput = { requestId: id, identityKey, reason, effectiveAt: spec.effectiveAt!, timing: taskTiming(this.config, kind), flowVersion: FLOW_VERSION };
       // A leaver's id is the person's: it must start again after an earlier leaver of them closed.
-      return { workflowId: leaverWorkflowId(identityKey), workflowType: 'leaverWorkflow', input, status: 'scheduled' as const, reuse: 'ALLOW_DUPLICATE' as const };
+      return { workflowId: workflowIdOf(kind, id, identityKey), workflowType: 'leaverWorkflow', input, status: 'scheduled' as const, reuse: 'ALLOW_DUPLICATE' as const };
     }
-    const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind), flowVersion: FLOW_VERSION };
-    return { workflowId: requestWorkflowId(kind, id), workflowType: `${kind}Workflow`, input, status: 'pending_approval' as const, reuse: 'REJECT_DUPLICATE' as const };
+    const input: RequestWorkflowInput = { requestId: id, kind, identityKey, timing: this.timing(), taskTiming: taskTiming(this.config, kind), flowVersion: FLOW_VERSION, plan };
+    return { workflowId: workflowIdOf(kind, id, identityKey), workflowType: `${kind}Workflow`, input, status: 'pending_approval' as const, reuse: 'REJECT_DUPLICATE' as const };
   }
 
   private async submit(
@@ -195,16 +207,27 @@ export class IntakeService {
     let start: ReturnType<IntakeService['workflowStart']> | undefined;
     const outboxId = await this.em.fork().transactional(async (tx) => {
       const spec = await build(tx, new Problems());
-      // One open joiner or mover per identity: the partial unique index request_one_open_change_idx
-      // refuses the insert at flush and concurrentDuplicate answers the 409 (ADR 124: no count first).
-      start = this.workflowStart(kind, id, identityKey, spec);
-      const { workflowId } = start;
+      const workflowId = workflowIdOf(kind, id, identityKey);
       const r = new Request(id, kind, identityKey, actor, workflowId);
       Object.assign(r, {
-        status: start.status, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification,
+        roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification,
         effectiveAt: spec.effectiveAt ? new Date(spec.effectiveAt) : null,
       });
+      // A joiner or mover is planned here, in the request's own transaction (ADR 181): it waits for
+      // its first approvers when the 202 answers, and its workflow starts with the plan.
+      const firstStepDueAt = new Date(Date.now() + durationToMs(this.config.durations.approvalSla)).toISOString();
+      const derived = kind === 'leaver' ? undefined : await derivePlan(tx, r, spec.subject!, sqlCatalog, this.config.durations.taskDue, firstStepDueAt);
+      const plan: IntakePlan | undefined = derived && {
+        outcome: derived.outcome === 'blocked' ? 'blocked' : 'ok', steps: derived.steps, tasks: derived.tasks, firstStepOpen: derived.firstStepOpen, firstStepDueAt,
+      };
+      start = this.workflowStart(kind, id, identityKey, spec, plan);
+      r.status = start.status;
+      // One open joiner or mover per identity: the partial unique index request_one_open_change_idx
+      // refuses the insert at flush and concurrentDuplicate answers the 409 (ADR 124: no count first).
+      // The request goes first: its approval steps refer to it.
       tx.persist(r);
+      await tx.flush();
+      derived?.stepRows.forEach((e) => tx.persist(e));
       const row = enqueueStart(tx, workflowId, {
         workflowType: start.workflowType,
         taskQueue: this.config.temporal.taskQueue,
@@ -215,6 +238,7 @@ export class IntakeService {
         workflowIdReusePolicy: start.reuse,
       });
       await tx.flush();
+      // The ledger rows last: its append lock is held from the first of them to the commit.
       await recordAuditEvent(tx, {
         actor,
         action: 'request.created',
@@ -224,6 +248,7 @@ export class IntakeService {
         details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt },
         idempotencyKey: `request:${id}:created`,
       });
+      if (derived) await recordPlanLedger(tx, r, SYSTEM_ACTORS.api, derived.ledger);
       return row.id;
     }).catch((err: unknown) => {
       throw concurrentDuplicate(err, identityKey) ?? err;
