@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
+import { recordAuditEvent, SYSTEM_ACTORS, type AuditEventInput } from '../libs/audit/ledger';
 import { deprovisionDueAt } from '../libs/domain/sla';
 import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
@@ -87,14 +87,15 @@ export function createLeaverActivities(deps: ActivityDeps, catalog: CatalogPort 
         await tx.flush();
 
         const base = { actor: SYSTEM_ACTORS.worker, requestId: r.id, workflowId: r.workflowId };
-        await recordAuditEvent(tx, { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identityKey },
-          details: { at: now.toISOString() }, idempotencyKey: `request:${r.id}:identity-terminated` });
-        for (const c of cancelled) {
-          await recordAuditEvent(tx, { ...base, action: 'request.cancelled', subject: { type: 'request', id: c.id },
+        // Written with the tasks' rows, in one statement (openTasks): the ledger's lock is taken late.
+        const leading: AuditEventInput[] = [
+          { ...base, action: 'identity.terminated', subject: { type: 'identity', id: r.identityKey },
+            details: { at: now.toISOString() }, idempotencyKey: `request:${r.id}:identity-terminated` },
+          ...cancelled.map((c): AuditEventInput => ({ ...base, action: 'request.cancelled', subject: { type: 'request', id: c.id },
             requestId: c.id, workflowId: c.workflowId, details: { reason: 'leaver', leaverRequestId: r.id, cancelledTasks: c.taskIds },
-            idempotencyKey: `request:${c.id}:cancelled` });
-        }
-        const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey }, plans);
+            idempotencyKey: `request:${c.id}:cancelled` })),
+        ];
+        const tasks = await openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey }, plans, leading);
         await rerouteApprovalsOf(tx, r.identityKey, r.id);
         await recordAuditEvent(tx, { ...base, action: 'leaver.effective', subject: { type: 'request', id: r.id },
           details: { identity: r.identityKey, systems: tasks.map((t) => t.system), cancelledRequests: cancelled.map((c) => c.id) },

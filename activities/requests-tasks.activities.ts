@@ -1,4 +1,5 @@
-import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
+import { recordAuditEvent, SYSTEM_ACTORS, type AuditEventInput } from '../libs/audit/ledger';
+import { recordAuditEvents } from '../libs/audit/ledger-bulk';
 import { grantAccess, revokeAccess, type AccessChange } from '../libs/access/access-writer';
 import type { PlannedTask, TaskAction } from '../libs/domain/request-types';
 import { Identity } from '../libs/identity/identity.entity';
@@ -7,7 +8,7 @@ import { Task } from '../libs/requests/entities/task.entity';
 import { openTasks, taskView, type OpenedTask } from '../libs/requests/open-tasks';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
-import { auditRequest } from './requests.activities';
+import { auditRequest, requestEvent } from './requests.activities';
 
 const actor = SYSTEM_ACTORS.worker;
 
@@ -31,9 +32,9 @@ export function createRequestTaskActivities(deps: ActivityDeps) {
         const now = Date.now();
         r.status = 'provisioning';
         await tx.flush();
-        await auditRequest(tx, r, 'request.approved', 'approved', { tasks: input.tasks.length });
         return openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey },
-          input.tasks.map((p) => ({ ...p, dueAt: new Date(now + p.dueInMs).toISOString() })));
+          input.tasks.map((p) => ({ ...p, dueAt: new Date(now + p.dueInMs).toISOString() })),
+          [requestEvent(r, 'request.approved', 'approved', { tasks: input.tasks.length })]);
       });
     },
 
@@ -94,11 +95,11 @@ export function createRequestTaskActivities(deps: ActivityDeps) {
         const tasks = await tx.find(Task, { requestId: r.id, status: 'open' });
         tasks.forEach((t) => (t.status = 'cancelled'));
         await tx.flush();
-        for (const t of tasks) {
-          await recordAuditEvent(tx, { actor, action: 'task.cancelled', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflowId,
-            details: { system: t.systemKey, action: t.action, identity: t.identityKey, reason: r.outcome }, idempotencyKey: `task:${t.id}:cancelled` });
-        }
-        await auditRequest(tx, r, 'request.cancelled', 'cancelled', { reason: r.outcome });
+        await recordAuditEvents(tx, [
+          ...tasks.map((t): AuditEventInput => ({ actor, action: 'task.cancelled', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflowId,
+            details: { system: t.systemKey, action: t.action, identity: t.identityKey, reason: r.outcome }, idempotencyKey: `task:${t.id}:cancelled` })),
+          requestEvent(r, 'request.cancelled', 'cancelled', { reason: r.outcome }),
+        ]);
       });
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent, SYSTEM_ACTORS, type AuditActor } from '../audit/ledger';
+import { SYSTEM_ACTORS, type AuditActor, type AuditEventInput } from '../audit/ledger';
+import { recordAuditEvents } from '../audit/ledger-bulk';
 import type { TaskAction } from '../domain/request-types';
 import { sqlCatalog } from './catalog-adapter';
 import { Task } from './entities/task.entity';
@@ -29,11 +30,16 @@ export interface OpenedTask {
  * Opens downstream tasks for one identity, inside the caller's transaction, each with its
  * `task.created` audit event. The one way tasks come to exist (joiner, mover, leaver, and next
  * certification revokes); `workflowId` is where their attestation is signalled.
+ *
+ * The ledger rows are appended in ONE statement after the tasks are inserted, `leading` (the
+ * caller's own events, e.g. `request.approved`) first: the ledger's append lock, held from the
+ * first row to the commit, then covers no read and no other write of this transaction.
  */
 export async function openTasks(
   tx: EntityManager,
   of: { requestId: string; workflowId: string; identityKey: string; actor?: AuditActor; campaignId?: string | null },
   plans: TaskPlan[],
+  leading: AuditEventInput[] = [],
 ): Promise<OpenedTask[]> {
   const tasks = plans.map(
     (p) =>
@@ -46,23 +52,23 @@ export async function openTasks(
   const fallbacks = await attesterFallbacks(tx, of.identityKey, tasks);
   tasks.forEach((t) => tx.persist(t));
   await tx.flush();
-  for (const t of tasks) {
-    await recordAuditEvent(tx, {
-      actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.created', subject: { type: 'task', id: t.id },
-      requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId,
+  const actor = of.actor ?? SYSTEM_ACTORS.worker;
+  const events = tasks.flatMap((t): AuditEventInput[] => {
+    const on = { actor, subject: { type: 'task', id: t.id }, requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId };
+    const created: AuditEventInput = {
+      ...on, action: 'task.created',
       details: { system: t.systemKey, action: t.action, identity: t.identityKey, entitlements: t.entitlements, dueAt: t.dueAt.toISOString(), urgent: t.urgent, channel: t.channel },
       idempotencyKey: `task:${t.id}:created`,
-    });
+    };
     const f = fallbacks.get(t.id);
-    if (f) {
-      await recordAuditEvent(tx, {
-        actor: of.actor ?? SYSTEM_ACTORS.worker, action: 'task.attester_fallback', subject: { type: 'task', id: t.id },
-        requestId: t.requestId, campaignId: t.campaignId, workflowId: t.workflowId,
-        details: { system: t.systemKey, owners: f.owners, reason: 'every owner of the system is the task\'s subject', fallbackAttesters: t.fallbackAttesters, via: f.via },
-        idempotencyKey: `task:${t.id}:attester-fallback`,
-      });
-    }
-  }
+    if (!f) return [created];
+    return [created, {
+      ...on, action: 'task.attester_fallback',
+      details: { system: t.systemKey, owners: f.owners, reason: 'every owner of the system is the task\'s subject', fallbackAttesters: t.fallbackAttesters, via: f.via },
+      idempotencyKey: `task:${t.id}:attester-fallback`,
+    }];
+  });
+  await recordAuditEvents(tx, [...leading, ...events]);
   return tasks.map(taskView);
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent, type AuditActor } from '../audit/ledger';
+import type { AuditActor, AuditEventInput } from '../audit/ledger';
 import type { PlannedApprovalStep } from '../domain/approval-routing';
 import { planRequest } from '../domain/request-plan';
 import type { PlannedTask } from '../domain/request-types';
 import { durationToMs } from '../domain/sla';
 import { Identity } from '../identity/identity.entity';
-import type { CatalogPort } from './catalog-port';
+import type { CatalogPort, CatalogRoleVersion } from './catalog-port';
 import { ApprovalStep } from './entities/approval.entity';
 import type { Request } from './entities/request.entity';
 
@@ -41,13 +41,15 @@ export interface DerivedPlan extends PlanResult {
  * `subject`: the person the request is for (a joiner's identity may not be flushed yet).
  * `grantTaskDue`: how long system owners get for a grant task (config format, `2d`).
  * `openFirstDueAt` (ISO-8601 with offset): insert step 1 already open, due then, unless the
- * plan is blocked by an SoD rule.
+ * plan is blocked by an SoD rule. `known.addRoles`: the versions of `r.roles`, when the caller
+ * has just read them (intake's validation), so they are not read twice.
  */
 export async function derivePlan(
   tx: EntityManager, r: Request, subject: Identity, catalog: CatalogPort, grantTaskDue: string, openFirstDueAt?: string,
+  known: { addRoles?: CatalogRoleVersion[] } = {},
 ): Promise<DerivedPlan> {
   const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
-  const addRoles = await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version })));
+  const addRoles = known.addRoles ?? (await catalog.roleVersions(tx, r.roles.map((x) => ({ role: x.role, version: x.version }))));
   const systemKeys = [...new Set([...currentRoles, ...addRoles].flatMap((x) => x.entitlements.map((e) => e.system)))];
   const systems = await catalog.systems(tx, systemKeys);
   const nominated = [subject.manager, r.requesterId, ...addRoles.map((x) => x.owner), ...systems.flatMap((s) => s.owners)];
@@ -95,19 +97,17 @@ export async function derivePlan(
   };
 }
 
-/** Writes a plan's ledger rows for request `r` inside the caller's transaction, as `actor`. */
-export async function recordPlanLedger(tx: EntityManager, r: Request, actor: AuditActor, rows: PlanLedgerRow[]): Promise<void> {
-  for (const row of rows) {
-    await recordAuditEvent(tx, {
-      actor,
-      action: row.action,
-      subject: { type: 'request', id: r.id },
-      requestId: r.id,
-      workflowId: r.workflowId,
-      details: row.details,
-      idempotencyKey: `request:${r.id}:${row.key}`,
-    });
-  }
+/** A plan's ledger rows for request `r`, written by `actor` (append them with `recordAuditEvents`). */
+export function planLedgerEvents(r: Request, actor: AuditActor, rows: PlanLedgerRow[]): AuditEventInput[] {
+  return rows.map((row) => ({
+    actor,
+    action: row.action,
+    subject: { type: 'request', id: r.id },
+    requestId: r.id,
+    workflowId: r.workflowId,
+    details: row.details,
+    idempotencyKey: `request:${r.id}:${row.key}`,
+  }));
 }
 
 /** The ledger row of a step opened for decisions (`dueAt`: ISO-8601 with offset). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent } from '../../../../libs/audit/ledger';
+import { recordAuditEvent, type AuditEventInput } from '../../../../libs/audit/ledger';
+import { recordAuditEvents } from '../../../../libs/audit/ledger-bulk';
 import { ApprovalDecision, ApprovalStep } from '../../../../libs/requests/entities/approval.entity';
 import { Task } from '../../../../libs/requests/entities/task.entity';
 import { enqueueSignal } from '../../../../libs/requests/outbox';
@@ -96,16 +97,17 @@ export class DecisionsService {
       tasks.forEach((t) => (t.status = 'cancelled'));
       const row = enqueueSignal(tx, r.workflowId, { signal: requestCancelledSignal.name, args: [{ by: actor.id, reason: dto.reason ?? null }] });
       await tx.flush();
-      for (const t of tasks) {
-        await recordAuditEvent(tx, {
+      // One statement for every row: the ledger's lock is held from it to the commit.
+      await recordAuditEvents(tx, [
+        ...tasks.map((t): AuditEventInput => ({
           actor, action: 'task.cancelled', subject: { type: 'task', id: t.id }, requestId, workflowId: r.workflowId,
           details: { system: t.systemKey, action: t.action, reason: r.outcome }, idempotencyKey: `task:${t.id}:cancelled`,
-        });
-      }
-      await recordAuditEvent(tx, {
-        actor, action: 'request.cancelled', subject: { type: 'request', id: requestId }, requestId, workflowId: r.workflowId,
-        details: { reason: dto.reason ?? null, cancelledTasks: tasks.map((t) => t.id) }, idempotencyKey: `request:${requestId}:cancelled`,
-      });
+        })),
+        {
+          actor, action: 'request.cancelled', subject: { type: 'request', id: requestId }, requestId, workflowId: r.workflowId,
+          details: { reason: dto.reason ?? null, cancelledTasks: tasks.map((t) => t.id) }, idempotencyKey: `request:${requestId}:cancelled`,
+        },
+      ]);
       return { outboxId: row.id, view: { id: r.id, kind: r.kind, status: r.status, workflowId: r.workflowId } };
     });
     this.relay.kick([result.outboxId]);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent, SYSTEM_ACTORS } from '../../../../libs/audit/ledger';
+import { SYSTEM_ACTORS } from '../../../../libs/audit/ledger';
+import { recordAuditEvents } from '../../../../libs/audit/ledger-bulk';
 import { isUniqueViolation } from '../../../../libs/catalog/db-refs';
 import { identitiesByKeyOrName, sameIdentityName } from '../../../../libs/catalog/identity-rules';
 import { managerCycleProblem } from '../../../../libs/catalog/lookup.service';
@@ -10,9 +11,10 @@ import type { Config } from '../../../../libs/config/config';
 import { CONFIG } from '../../../../libs/config/config.module';
 import { Identity } from '../../../../libs/identity/identity.entity';
 import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
+import type { CatalogRoleVersion } from '../../../../libs/requests/catalog-port';
 import { Request } from '../../../../libs/requests/entities/request.entity';
 import { enqueueStart } from '../../../../libs/requests/outbox';
-import { derivePlan, recordPlanLedger } from '../../../../libs/requests/plan-store';
+import { derivePlan, planLedgerEvents } from '../../../../libs/requests/plan-store';
 import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
 import type { RequestKind } from '../../../../libs/domain/request-types';
 import { durationToMs } from '../../../../libs/domain/sla';
@@ -53,6 +55,8 @@ interface IntakeSpec {
   summary: string;
   /** The person the request is for: a joiner's or mover's plan is fixed at intake from it (ADR 181). */
   subject?: Identity;
+  /** The catalog versions of `roles`, as validation read them. */
+  roleVersions?: CatalogRoleVersion[];
 }
 
 /**
@@ -76,7 +80,7 @@ export class IntakeService {
 
   async joiner(principal: Principal, dto: JoinerRequestDto): Promise<AcceptedRequestDto> {
     return this.submit(principal, 'joiner', dto.identity.key, async (tx, problems) => {
-      const roles = await this.resolveRoles(tx, dto.roles, 'roles', problems);
+      const { roles, roleVersions } = await this.resolveRoles(tx, dto.roles, 'roles', problems);
       // One read for the manager, an earlier pending record of this person, and anyone already
       // holding the username or email.
       const { key, manager: managerKey, username, email } = dto.identity;
@@ -108,7 +112,7 @@ export class IntakeService {
       return {
         roles, removeRoles: [], changes: previous ? { rehire: previous } : {}, justification: dto.justification, effectiveAt: null,
         summary: `${previous ? 'Rehire' : 'Joiner'} ${dto.identity.name} (${dto.identity.key}): ${dto.roles.join(', ')}`,
-        subject: identity,
+        subject: identity, roleVersions,
       };
     });
   }
@@ -118,7 +122,7 @@ export class IntakeService {
       const identity = await tx.findOne(Identity, { key: dto.identity });
       if (!identity) throw new NotFoundException(`identity ${dto.identity} not found`);
       if (identity.status !== 'active') throw new ConflictException(`identity ${identity.key} is ${identity.status}: only an active identity can move`);
-      const roles = await this.resolveRoles(tx, dto.addRoles, 'addRoles', problems);
+      const { roles, roleVersions } = await this.resolveRoles(tx, dto.addRoles, 'addRoles', problems);
       const held = await sqlCatalog.currentRoles(tx, identity.key);
       const heldKeys = new Set(held.map((h) => h.role));
       dto.removeRoles.forEach((r, i) => !heldKeys.has(r) && problems.add(`removeRoles[${i}]`, `${identity.key} does not hold role ${r}`));
@@ -148,7 +152,7 @@ export class IntakeService {
       const parts = [...roles.map((r) => `+${r.role}`), ...removeRoles.map((r) => `-${r.role}`), ...Object.entries(changes).map(([k, v]) => `${k}=${v}`)];
       return {
         roles, removeRoles, changes, justification: dto.justification, effectiveAt: dto.effectiveAt ?? null,
-        summary: `Mover ${identity.name} (${identity.key}): ${parts.join(', ')}`, subject: identity,
+        summary: `Mover ${identity.name} (${identity.key}): ${parts.join(', ')}`, subject: identity, roleVersions,
       };
     });
   }
@@ -182,7 +186,7 @@ export class IntakeService {
   private async resolveRoles(tx: EntityManager, keys: string[], path: string, problems: Problems) {
     const found = await sqlCatalog.roleVersions(tx, keys.map((role) => ({ role })));
     keys.forEach((k, i) => !found.some((f) => f.key === k) && problems.add(`${path}[${i}]`, `unknown role ${k}`));
-    return found.map((f) => ({ role: f.key, version: f.version }));
+    return { roles: found.map((f) => ({ role: f.key, version: f.version })), roleVersions: found };
   }
 
   private workflowStart(kind: RequestKind, id: string, identityKey: string, spec: IntakeSpec, plan?: IntakePlan) {
@@ -216,7 +220,7 @@ export class IntakeService {
       // A joiner or mover is planned here, in the request's own transaction (ADR 181): it waits for
       // its first approvers when the 202 answers, and its workflow starts with the plan.
       const firstStepDueAt = new Date(Date.now() + durationToMs(this.config.durations.approvalSla)).toISOString();
-      const derived = kind === 'leaver' ? undefined : await derivePlan(tx, r, spec.subject!, sqlCatalog, this.config.durations.taskDue, firstStepDueAt);
+      const derived = kind === 'leaver' ? undefined : await derivePlan(tx, r, spec.subject!, sqlCatalog, this.config.durations.taskDue, firstStepDueAt, { addRoles: spec.roleVersions });
       const plan: IntakePlan | undefined = derived && {
         outcome: derived.outcome === 'blocked' ? 'blocked' : 'ok', steps: derived.steps, tasks: derived.tasks, firstStepOpen: derived.firstStepOpen, firstStepDueAt,
       };
@@ -238,17 +242,19 @@ export class IntakeService {
         workflowIdReusePolicy: start.reuse,
       });
       await tx.flush();
-      // The ledger rows last: its append lock is held from the first of them to the commit.
-      await recordAuditEvent(tx, {
-        actor,
-        action: 'request.created',
-        subject: { type: 'request', id },
-        requestId: id,
-        workflowId,
-        details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt },
-        idempotencyKey: `request:${id}:created`,
-      });
-      if (derived) await recordPlanLedger(tx, r, SYSTEM_ACTORS.api, derived.ledger);
+      // The ledger rows last, in one statement: its append lock is held from it to the commit.
+      await recordAuditEvents(tx, [
+        {
+          actor,
+          action: 'request.created',
+          subject: { type: 'request', id },
+          requestId: id,
+          workflowId,
+          details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt },
+          idempotencyKey: `request:${id}:created`,
+        },
+        ...(derived ? planLedgerEvents(r, SYSTEM_ACTORS.api, derived.ledger) : []),
+      ]);
       return row.id;
     }).catch((err: unknown) => {
       throw concurrentDuplicate(err, identityKey) ?? err;
