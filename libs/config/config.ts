@@ -4,6 +4,7 @@ import { checkpointKeyFromPem } from '../audit/checkpoint';
 import { parseRoleMapping, type AppRole } from '../auth/app-roles';
 import { usernameProblem } from '../domain/identity-names';
 import { durationToMs } from '../domain/sla';
+import { WORKFLOW_TASK_SLOTS } from '../temporal/worker-tuning';
 
 /**
  * The one typed configuration object of the service. Every process (api, worker, launcher,
@@ -69,9 +70,9 @@ const schema = z.object({
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(200),
-  /** Activity and workflow-task slots of the worker, sized for 2 cores (ADR 122; the SDK's defaults are 100 and 40). */
+  /** Activity and workflow-task slots of the worker, sized for 2 cores (ADR 122, ADR 181; the SDK's defaults are 100 and 40). */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(10),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(WORKFLOW_TASK_SLOTS),
   OIDC_ISSUER: url.optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
