@@ -6,7 +6,7 @@ import { DEV_WEB_CLIENT } from '../libs/auth/dev-idp/clients';
 import { startDevIdp } from '../libs/auth/dev-idp/start-dev-idp';
 import { freePort } from '../libs/devstack/ports';
 import { startServiceProcess, type ServiceProcess } from './processes';
-import { benchCheckpointEnv, buildWorkflowBundle, tuningEnv, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
+import { benchCheckpointEnv, buildWorkflowBundle, jsonPoster, tuningEnv, mb, percentile, startBenchServices, type BenchResult, type BenchServices } from './support';
 
 const RATE = Number(process.env.BENCH_REQUESTS_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_REQUESTS_SECONDS ?? 60);
@@ -65,8 +65,7 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
     const base = `http://127.0.0.1:${port}`;
     const auth = async (u: string) => ({ authorization: `Bearer ${(await personTokens(issuer, u)).accessToken}` });
     const [reqH, mgrH] = [await auth('req'), await auth('mgr')];
-    const post = (path: string, headers: Record<string, string>, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const post = jsonPoster(base);
 
     // Intake at a fixed rate (open loop: a slow response does not slow the arrivals).
     const ids: string[] = [];
@@ -85,10 +84,10 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
           post('/api/v1/requests/joiner', reqH, {
             identity: { key: n, username: n.toLowerCase(), email: `${n.toLowerCase()}@example.org`, name: `Bench ${n}`, department: 'D', title: 'T', manager: 'mgr', startDate: '2027-01-04' },
             roles: ['clinician'], justification: 'bench',
-          }).then(async (res) => {
+          }).then((res) => {
             latencies.push(performance.now() - t0);
             if (res.status !== 202) errors++;
-            else ids.push(((await res.json()) as { id: string }).id);
+            else ids.push((JSON.parse(res.body) as { id: string }).id);
           }, () => void errors++),
         );
       }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,4 +115,29 @@ export function productionEnv(o: {
     SESSION_SECRET: 'bench-session-secret-0123456789', PUBLIC_URL: o.apiUrl, RATE_LIMIT_PER_MINUTE: '10000000', AUTH_FAILURES_PER_MINUTE: '10000000',
     ...benchCheckpointEnv(o.services.dataDir, o.db.name), ...tuningEnv(), ...o.extra,
   };
+}
+
+/**
+ * A load generator's POST of a JSON body over kept-alive connections (node:http): the bench runs
+ * on the same two cores as the product, and undici's `fetch` cost the client about twice the CPU
+ * per request (docs/adr-181). Resolves when the whole response is read; rejects on a socket error.
+ */
+export function jsonPoster(base: string): (path: string, headers: Record<string, string>, body: unknown) => Promise<{ status: number; body: string }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const { hostname, port } = new URL(base);
+  return (path, headers, body) =>
+    new Promise((resolve, reject) => {
+      const payload = Buffer.from(JSON.stringify(body));
+      const req = request(
+        { agent, hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
 }
