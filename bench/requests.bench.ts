@@ -72,6 +72,8 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
     const fire = async (rate: number, seconds: number, prefix: string) => {
       const latencies: number[] = [];
       let errors = 0;
+      const why = new Map<string, number>();
+      const failed = (kind: string) => (errors++, why.set(kind, (why.get(kind) ?? 0) + 1));
       const inflight: Promise<void>[] = [];
       const total = rate * seconds;
       const started = Date.now();
@@ -86,20 +88,20 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
             roles: ['clinician'], justification: 'bench',
           }).then((res) => {
             latencies.push(performance.now() - t0);
-            if (res.status !== 202) errors++;
+            if (res.status !== 202) failed(`${res.status} ${res.body.slice(0, 120)}`);
             else ids.push((JSON.parse(res.body) as { id: string }).id);
-          }, () => void errors++),
+          }, (err: NodeJS.ErrnoException) => void failed(err.code ?? String(err))),
         );
       }
       await Promise.all(inflight);
       latencies.sort((x, y) => x - y);
-      return { latencies, errors, total, rate: total / ((Date.now() - started) / 1000) };
+      return { latencies, errors, why, total, rate: total / ((Date.now() - started) / 1000) };
     };
     // 1. Warm-up of the fresh processes (JIT, connection pools), short and slow so it leaves little
     // backlog for the measured minute; reported, not judged.
     const warm = WARMUP_SECONDS > 0 ? await fire(WARMUP_RATE, WARMUP_SECONDS, 'W') : null;
     // 2. The measured minute.
-    const { latencies, errors, total, rate: achieved } = await fire(RATE, SECONDS, 'B');
+    const { latencies, errors, why, total, rate: achieved } = await fire(RATE, SECONDS, 'B');
     const intakeEnded = Date.now();
 
     // 3. The backlog the burst left: every accepted request planned and waiting for its approver.
@@ -154,7 +156,7 @@ export async function run(given?: BenchServices): Promise<BenchResult> {
           result: `p50 ${ms(percentile(latencies, 50))}, p95 ${ms(p95)}, p99 ${ms(percentile(latencies, 99))}, errors ${errors}/${total}`,
           goal: 'p95 <= 200 ms, zero errors',
           met: p95 <= 200 && errors === 0 ? 'yes' : 'no',
-          notes: `achieved ${achieved.toFixed(1)} req/s; API and worker are separate processes`,
+          notes: `achieved ${achieved.toFixed(1)} req/s; API and worker are separate processes${errors ? `; errors: ${[...why].map(([k, n]) => `${n} x ${k}`).join(', ')}` : ''}`,
         },
         {
           measure: `intake backlog: every request of the ${SECONDS} s planned and waiting for its approver`,

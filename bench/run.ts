@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       } catch (err) {
         results.push({ name: b.name, rows: [{ measure: b.name, result: 'FAILED', goal: '', met: 'no', notes: String(err) }] });
       }
+      await services.settle();
     }
   } finally {
     await services.stop();
