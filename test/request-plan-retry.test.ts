@@ -17,6 +17,17 @@ describe('planAndOpenFirstStep retried', () => {
   const ledger = async (id: string) =>
     (await stack.owner.query(`SELECT action, actor_id FROM audit_event WHERE request_id = $1 ORDER BY seq`, [id])).rows.map((r) => `${r.action} ${r.actor_id}`);
 
+  /** A mover adding `roles`, as the API wrote it before ADR 181: no plan, no steps. */
+  const requestBeforeAdr181 = async (identity: string, roles: string[]) => {
+    const id = randomUUID();
+    await stack.owner.query(
+      `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, roles, workflow_id)
+       VALUES ($1, 'mover', 'pending_approval', $2, 'identity', 'req', 'req', $3::jsonb, $4)`,
+      [id, identity, JSON.stringify(roles.map((role) => ({ role, version: 1 }))), `mover-${id}`],
+    );
+    return id;
+  };
+
   beforeAll(async () => {
     stack = await startRequestStack({}, { worker: false });
     await people(stack.db, [{ key: 'adm', roles: ['admin'] }, { key: 'mgr' }, { key: 'req', roles: ['requester'] }, { key: 'own' }, { key: 'OLD', manager: 'mgr' }, { key: 'OLD2', manager: 'mgr' }]);
@@ -31,12 +42,7 @@ describe('planAndOpenFirstStep retried', () => {
   afterAll(() => stack?.stop());
 
   it('a request from before ADR 181: the stored plan, step 1 opened once and each ledger row once, also after step 1 was decided', async () => {
-    const id = randomUUID();
-    await stack.owner.query(
-      `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, roles, workflow_id)
-       VALUES ($1, 'mover', 'pending_approval', 'OLD', 'identity', 'req', 'req', '[{"role":"ehr-reader","version":1}]', $2)`,
-      [id, `mover-${id}`],
-    );
+    const id = await requestBeforeAdr181('OLD', ['ehr-reader']);
     const first = await acts.planAndOpenFirstStep(input(id, '2030-01-01T00:00:00.000Z'));
     expect(first).toMatchObject({ outcome: 'ok', firstStepOpen: true, steps: [{ step: 1, eligibleApprovers: ['mgr'] }, { step: 2, eligibleApprovers: ['own'] }] });
     const again = await acts.planAndOpenFirstStep(input(id, '2031-01-01T00:00:00.000Z'));
@@ -68,12 +74,7 @@ describe('planAndOpenFirstStep retried', () => {
   // The stored-plan path answered `ok` for a plan blocked by an SoD rule, so a retry (or an older
   // worker meeting a request planned at intake) went on to open step 1 for the approvers.
   it('a plan blocked by an SoD rule stays blocked when the activity runs again: step 1 is never opened', async () => {
-    const id = randomUUID();
-    await stack.owner.query(
-      `INSERT INTO request (id, kind, status, identity_key, requester_type, requester_id, requester_name, roles, workflow_id)
-       VALUES ($1, 'mover', 'pending_approval', 'OLD2', 'identity', 'req', 'req', '[{"role":"pay-payer","version":1},{"role":"pay-approver","version":1}]', $2)`,
-      [id, `mover-${id}`],
-    );
+    const id = await requestBeforeAdr181('OLD2', ['pay-payer', 'pay-approver']);
     const first = await acts.planAndOpenFirstStep(input(id, '2030-01-01T00:00:00.000Z'));
     expect(first).toMatchObject({ outcome: 'blocked', firstStepOpen: false });
     const again = await acts.planAndOpenFirstStep(input(id, '2031-01-01T00:00:00.000Z'));
