@@ -6,9 +6,10 @@ import { Identity } from '../libs/identity/identity.entity';
 import { ApprovalDecision, ApprovalStep } from '../libs/requests/entities/approval.entity';
 import { Task } from '../libs/requests/entities/task.entity';
 import { openTasks, taskView, type OpenedTask } from '../libs/requests/open-tasks';
+import { requestEvent } from '../libs/requests/request-event';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
-import { auditRequest, requestEvent } from './requests.activities';
+import { auditRequest } from './requests.activities';
 
 const actor = SYSTEM_ACTORS.worker;
 
@@ -34,7 +35,7 @@ export function createRequestTaskActivities(deps: ActivityDeps) {
         await tx.flush();
         return openTasks(tx, { requestId: r.id, workflowId: r.workflowId, identityKey: r.identityKey },
           input.tasks.map((p) => ({ ...p, dueAt: new Date(now + p.dueInMs).toISOString() })),
-          [requestEvent(r, 'request.approved', 'approved', { tasks: input.tasks.length })]);
+          [requestEvent(actor, r, 'request.approved', 'approved', { tasks: input.tasks.length })]);
       });
     },
 
@@ -98,7 +99,7 @@ export function createRequestTaskActivities(deps: ActivityDeps) {
         await recordAuditEvents(tx, [
           ...tasks.map((t): AuditEventInput => ({ actor, action: 'task.cancelled', subject: { type: 'task', id: t.id }, requestId: r.id, workflowId: r.workflowId,
             details: { system: t.systemKey, action: t.action, identity: t.identityKey, reason: r.outcome }, idempotencyKey: `task:${t.id}:cancelled` })),
-          requestEvent(r, 'request.cancelled', 'cancelled', { reason: r.outcome }),
+          requestEvent(actor, r, 'request.cancelled', 'cancelled', { reason: r.outcome }),
         ]);
       });
     },

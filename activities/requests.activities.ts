@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAuditEvent, SYSTEM_ACTORS, type AuditEventInput } from '../libs/audit/ledger';
+import { recordAuditEvent, SYSTEM_ACTORS } from '../libs/audit/ledger';
 import { recordAuditEvents } from '../libs/audit/ledger-bulk';
 import { sodOutcome } from '../libs/domain/sod';
 import { Identity } from '../libs/identity/identity.entity';
@@ -7,26 +7,16 @@ import { sqlCatalog } from '../libs/requests/catalog-adapter';
 import type { CatalogPort } from '../libs/requests/catalog-port';
 import { ApprovalStep } from '../libs/requests/entities/approval.entity';
 import type { Request } from '../libs/requests/entities/request.entity';
-import { derivePlan, planLedgerEvents, stepOpenedRow, stepView, type PlanResult } from '../libs/requests/plan-store';
+import { derivePlan, stepOpenedEvent, stepView, type PlanResult } from '../libs/requests/plan-store';
+import { requestEvent } from '../libs/requests/request-event';
 import { isOpen, lockRequest } from '../libs/requests/request-locks';
 import type { ActivityDeps } from './deps';
 
 export type { PlanResult } from '../libs/requests/plan-store';
 
-/** A request's audit event by the worker, keyed `request:<id>:<key>` (the same on every retry). */
-export const requestEvent = (r: Request, action: string, key: string, details: Record<string, unknown>): AuditEventInput => ({
-  actor: SYSTEM_ACTORS.worker,
-  action,
-  subject: { type: 'request', id: r.id },
-  requestId: r.id,
-  workflowId: r.workflowId,
-  details,
-  idempotencyKey: `request:${r.id}:${key}`,
-});
-
-/** Appends a request's audit event by the worker (`requestEvent`) inside the caller's transaction. */
+/** A request's audit row written by the worker, keyed `request:<id>:<key>` (the same on every retry). */
 export const auditRequest = (tx: EntityManager, r: Request, action: string, key: string, details: Record<string, unknown>) =>
-  recordAuditEvent(tx, requestEvent(r, action, key, details));
+  recordAuditEvent(tx, requestEvent(SYSTEM_ACTORS.worker, r, action, key, details));
 
 /** Who manages each of these people, from the org chart (the escalation target). */
 async function managersOf(em: EntityManager, keys: string[]): Promise<Identity[]> {
@@ -160,10 +150,10 @@ async function fixPlan(
     return { outcome, steps: stored.map(stepView), tasks: plannedTasks };
   }
   const subject = await tx.findOneOrFail(Identity, { key: r.identityKey });
-  const { stepRows, ledger, ...plan } = await derivePlan(tx, r, subject, catalog, grantTaskDue, openFirstDueAt);
+  const { stepRows, ledger, ...plan } = await derivePlan(tx, SYSTEM_ACTORS.worker, r, subject, catalog, grantTaskDue, openFirstDueAt);
   stepRows.forEach((e) => tx.persist(e));
   await tx.flush();
-  await recordAuditEvents(tx, planLedgerEvents(r, SYSTEM_ACTORS.worker, ledger));
+  await recordAuditEvents(tx, ledger);
   return { ...plan, firstStepOpen: openFirstDueAt ? plan.firstStepOpen : undefined };
 }
 
@@ -178,7 +168,7 @@ async function openStep(tx: EntityManager, r: Request, step: number, dueAt: stri
   s.openedAt = new Date();
   s.dueAt = new Date(dueAt);
   await tx.flush();
-  await recordAuditEvents(tx, planLedgerEvents(r, SYSTEM_ACTORS.worker, [stepOpenedRow(s, dueAt)]));
+  await recordAuditEvent(tx, stepOpenedEvent(SYSTEM_ACTORS.worker, r, s, dueAt));
   return s.status;
 }
 

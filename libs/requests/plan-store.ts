@@ -9,6 +9,7 @@ import { Identity } from '../identity/identity.entity';
 import type { CatalogPort, CatalogRoleVersion } from './catalog-port';
 import { ApprovalStep } from './entities/approval.entity';
 import type { Request } from './entities/request.entity';
+import { requestEvent } from './request-event';
 
 /** A request's plan as the workflow runs it: its outcome, approval steps and tasks. */
 export interface PlanResult {
@@ -17,19 +18,13 @@ export interface PlanResult {
   tasks: PlannedTask[];
 }
 
-/** One ledger row a plan writes, keyed `request:<id>:<key>` (the same on every retry). */
-export interface PlanLedgerRow {
-  action: 'sod.evaluated' | 'request.planned' | 'approval.step_opened';
-  key: string;
-  details: Record<string, unknown>;
-}
-
-/** A plan derived from the catalog, not yet stored: the caller persists `stepRows` and writes `ledger`. */
+/** A plan derived from the catalog, not yet stored: the caller persists `stepRows` and appends `ledger`. */
 export interface DerivedPlan extends PlanResult {
   /** True when step 1 is inserted already open (asked for, and the plan is not blocked). */
   firstStepOpen: boolean;
   stepRows: ApprovalStep[];
-  ledger: PlanLedgerRow[];
+  /** `sod.evaluated`, `request.planned` and, when step 1 opens, its `approval.step_opened`, by `actor`. */
+  ledger: AuditEventInput[];
 }
 
 /**
@@ -38,6 +33,7 @@ export interface DerivedPlan extends PlanResult {
  * nothing itself, so a caller can insert the steps with its other rows and write the ledger rows
  * last (the ledger's append lock, `pg_advisory_xact_lock`, is then held only through the commit).
  *
+ * `actor`: who the ledger rows name (the API at intake, the worker for runs planned before it).
  * `subject`: the person the request is for (a joiner's identity may not be flushed yet).
  * `grantTaskDue`: how long system owners get for a grant task (config format, `2d`).
  * `openFirstDueAt` (ISO-8601 with offset): insert step 1 already open, due then, unless the
@@ -45,7 +41,7 @@ export interface DerivedPlan extends PlanResult {
  * has just read them (intake's validation), so they are not read twice.
  */
 export async function derivePlan(
-  tx: EntityManager, r: Request, subject: Identity, catalog: CatalogPort, grantTaskDue: string, openFirstDueAt?: string,
+  tx: EntityManager, actor: AuditActor, r: Request, subject: Identity, catalog: CatalogPort, grantTaskDue: string, openFirstDueAt?: string,
   known: { addRoles?: CatalogRoleVersion[] } = {},
 ): Promise<DerivedPlan> {
   const currentRoles = r.kind === 'joiner' ? [] : await catalog.currentRoles(tx, r.identityKey);
@@ -74,18 +70,14 @@ export async function derivePlan(
   const stepRows = plan.steps.map((s) => toStepEntity(r.id, s));
   const first = openFirstDueAt && plan.sodOutcome !== 'block' ? stepRows[0] : undefined;
   if (first) Object.assign(first, { status: 'pending', openedAt: new Date(), dueAt: new Date(openFirstDueAt!) });
-  const ledger: PlanLedgerRow[] = [
-    { action: 'sod.evaluated', key: 'sod-evaluated', details: { findings: plan.sodFindings, outcome: plan.sodOutcome } },
-    {
-      action: 'request.planned',
-      key: 'planned',
-      details: {
-        diff: plan.diff.bySystem,
-        steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
-        tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
-      },
-    },
-    ...(first ? [stepOpenedRow(first, openFirstDueAt!)] : []),
+  const ledger = [
+    requestEvent(actor, r, 'sod.evaluated', 'sod-evaluated', { findings: plan.sodFindings, outcome: plan.sodOutcome }),
+    requestEvent(actor, r, 'request.planned', 'planned', {
+      diff: plan.diff.bySystem,
+      steps: plan.steps.map((s) => ({ step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, escalation: s.escalation })),
+      tasks: plan.tasks.map((t) => ({ system: t.system, action: t.action, entitlements: t.entitlements })),
+    }),
+    ...(first ? [stepOpenedEvent(actor, r, first, openFirstDueAt!)] : []),
   ];
   return {
     outcome: plan.sodOutcome === 'block' ? 'blocked' : 'ok',
@@ -97,27 +89,11 @@ export async function derivePlan(
   };
 }
 
-/** A plan's ledger rows for request `r`, written by `actor` (append them with `recordAuditEvents`). */
-export function planLedgerEvents(r: Request, actor: AuditActor, rows: PlanLedgerRow[]): AuditEventInput[] {
-  return rows.map((row) => ({
-    actor,
-    action: row.action,
-    subject: { type: 'request', id: r.id },
-    requestId: r.id,
-    workflowId: r.workflowId,
-    details: row.details,
-    idempotencyKey: `request:${r.id}:${row.key}`,
-  }));
-}
-
-/** The ledger row of a step opened for decisions (`dueAt`: ISO-8601 with offset). */
-export function stepOpenedRow(s: ApprovalStep, dueAt: string): PlanLedgerRow {
-  return {
-    action: 'approval.step_opened',
-    key: `step:${s.step}:opened`,
-    details: { step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt },
-  };
-}
+/** The ledger event of a step opened for decisions (`dueAt`: ISO-8601 with offset). */
+export const stepOpenedEvent = (actor: AuditActor, r: Request, s: ApprovalStep, dueAt: string): AuditEventInput =>
+  requestEvent(actor, r, 'approval.step_opened', `step:${s.step}:opened`, {
+    step: s.step, label: s.label, required: s.required, eligibleApprovers: s.eligibleApprovers, dueAt,
+  });
 
 function toStepEntity(requestId: string, s: PlannedApprovalStep): ApprovalStep {
   const e = new ApprovalStep(randomUUID(), requestId, s.step, s.label, s.kind);

@@ -14,7 +14,8 @@ import { sqlCatalog } from '../../../../libs/requests/catalog-adapter';
 import type { CatalogRoleVersion } from '../../../../libs/requests/catalog-port';
 import { Request } from '../../../../libs/requests/entities/request.entity';
 import { enqueueStart } from '../../../../libs/requests/outbox';
-import { derivePlan, planLedgerEvents } from '../../../../libs/requests/plan-store';
+import { derivePlan } from '../../../../libs/requests/plan-store';
+import { requestEvent } from '../../../../libs/requests/request-event';
 import { OPEN_REQUEST_STATUSES } from '../../../../libs/requests/request-locks';
 import type { RequestKind } from '../../../../libs/domain/request-types';
 import { durationToMs } from '../../../../libs/domain/sla';
@@ -220,7 +221,7 @@ export class IntakeService {
       // A joiner or mover is planned here, in the request's own transaction (ADR 181): it waits for
       // its first approvers when the 202 answers, and its workflow starts with the plan.
       const firstStepDueAt = new Date(Date.now() + durationToMs(this.config.durations.approvalSla)).toISOString();
-      const derived = kind === 'leaver' ? undefined : await derivePlan(tx, r, spec.subject!, sqlCatalog, this.config.durations.taskDue, firstStepDueAt, { addRoles: spec.roleVersions });
+      const derived = kind === 'leaver' ? undefined : await derivePlan(tx, SYSTEM_ACTORS.api, r, spec.subject!, sqlCatalog, this.config.durations.taskDue, firstStepDueAt, { addRoles: spec.roleVersions });
       const plan: IntakePlan | undefined = derived && {
         outcome: derived.outcome === 'blocked' ? 'blocked' : 'ok', steps: derived.steps, tasks: derived.tasks, firstStepOpen: derived.firstStepOpen, firstStepDueAt,
       };
@@ -244,16 +245,10 @@ export class IntakeService {
       await tx.flush();
       // The ledger rows last, in one statement: its append lock is held from it to the commit.
       await recordAuditEvents(tx, [
-        {
-          actor,
-          action: 'request.created',
-          subject: { type: 'request', id },
-          requestId: id,
-          workflowId,
-          details: { kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt },
-          idempotencyKey: `request:${id}:created`,
-        },
-        ...(derived ? planLedgerEvents(r, SYSTEM_ACTORS.api, derived.ledger) : []),
+        requestEvent(actor, r, 'request.created', 'created', {
+          kind, identity: identityKey, roles: spec.roles, removeRoles: spec.removeRoles, changes: spec.changes, justification: spec.justification, effectiveAt: spec.effectiveAt,
+        }),
+        ...(derived?.ledger ?? []),
       ]);
       return row.id;
     }).catch((err: unknown) => {
